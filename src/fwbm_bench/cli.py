@@ -1,0 +1,65 @@
+"""Command line: ``fwbm-bench datasets | models | entries``.
+
+Listing commands print one line per registered item with a short description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fwbm_bench.errors import FwbmError
+
+
+def _datasets(_args) -> None:
+    from fwbm_bench.data import get_dataset, shipped_dataset_names
+
+    for name in shipped_dataset_names():
+        try:
+            dataset = get_dataset(name)
+            count = f"{len(dataset.subject_ids())} subjects"
+        except FwbmError as error:
+            print(f"{name:10s} unavailable: {error}")
+            continue
+        card = dataset.card
+        tr = f"TR {card.tr_s} s" if card.tr_s else "no BOLD"
+        print(f"{name:10s} {count}, {card.parcellation}, {tr}: {card.description}")
+
+
+def _models(_args) -> None:
+    from fwbm_bench.models import MODELS
+
+    for name, model in MODELS.items():
+        print(f"{name:10s} {model.description} [{len(model.parameters)} parameters]")
+
+
+def _entries(_args) -> None:
+    from fwbm_bench.entries import BUILTIN_ENTRIES
+
+    for name, entry in BUILTIN_ENTRIES.items():
+        print(f"{name:18s} {entry.kind:8s} {entry.description}")
+
+
+COMMANDS = {
+    "datasets": (_datasets, "list the shipped datasets (subject ids are '<dataset>-<id>')"),
+    "models": (_models, "list the registered node models"),
+    "entries": (_entries, "list the built-in leaderboard entries"),
+}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="fwbm-bench", description="fwbm-bench: benchmark functional whole-brain models")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+    try:
+        COMMANDS[args.command][0](args)
+    except FwbmError as error:
+        print(f"fwbm-bench: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

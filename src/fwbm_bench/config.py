@@ -1,0 +1,107 @@
+"""Configuration: JSON-schema validation with defaults and one-line errors.
+
+The schema (``schemas/config.schema.yaml``) is the single source of truth for keys,
+types and defaults; Snakemake's ``validate`` uses the same file. :func:`check_config`
+adds the checks a schema cannot express (known entries, datasets, variants, tasks).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from fwbm_bench.errors import ConfigError
+
+SCHEMA_PATH = Path(str(resources.files("fwbm_bench").joinpath("schemas/config.schema.yaml")))
+
+
+def load_schema() -> dict:
+    return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
+def _fill_defaults(instance: dict, schema: dict) -> None:
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            instance[key] = copy.deepcopy(sub["default"])
+        if isinstance(instance.get(key), dict) and sub.get("type") == "object":
+            _fill_defaults(instance[key], sub)
+
+
+def _one_line(error: jsonschema.ValidationError) -> str:
+    path = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        where = f"config section '{path}'" if path else "config"
+        return f"{where}: unknown key(s) {extra} (allowed: {', '.join(allowed)})"
+    if error.validator == "required":
+        return f"config: missing required key ({error.message})"
+    return f"config key '{path}': {error.message}"
+
+
+def check_config(config: dict, where: str = "config") -> dict:
+    """Validate ``config``, fill defaults, and check names against the registries.
+
+    Returns a new dict; raises :class:`ConfigError` with a one-line message.
+    """
+    from fwbm_bench.connectome import VARIANTS
+    from fwbm_bench.data import dataset_of, get_dataset
+    from fwbm_bench.entries import resolve_entries
+    from fwbm_bench.tasks import TASKS
+
+    config = copy.deepcopy(dict(config))
+    schema = load_schema()
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
+                    key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
+    if errors:
+        raise ConfigError(f"{where}: {_one_line(errors[0])}")
+    _fill_defaults(config, schema)
+    for variant in config["connectomes"]:
+        if variant not in VARIANTS:
+            raise ConfigError(f"{where}: config key connectomes: unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
+    for task in config["tasks"]:
+        if task not in TASKS:
+            raise ConfigError(f"{where}: config key tasks: unknown task '{task}' (known: {', '.join(TASKS)})")
+    for task in config["task_settings"]:
+        if task not in TASKS:
+            raise ConfigError(f"{where}: config key task_settings: unknown task '{task}' (known: {', '.join(TASKS)})")
+    try:
+        resolve_entries(config["entries"], config["custom_entries"])
+        for subject in config["subjects"]:
+            dataset = get_dataset(dataset_of(subject), config["user_datasets"])
+            if subject not in dataset.subject_ids():
+                raise ConfigError(
+                    f"config key subjects: '{subject}' is not in dataset '{dataset.name}' "
+                    f"(available: {', '.join(dataset.subject_ids())})"
+                )
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    except Exception as exc:  # an unreadable user folder, a missing package
+        raise ConfigError(f"{where}: {exc}") from exc
+    if len(set(config["subjects"])) != len(config["subjects"]):
+        raise ConfigError(f"{where}: config key subjects: duplicate subject ids")
+    return config
+
+
+def config_hash(config: dict) -> str:
+    """SHA-256 (16 hex digits) of the validated config, key-order independent."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def load_config_file(path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} not found")
+    try:
+        content = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})".splitlines()[0]) from exc
+    if not isinstance(content, dict):
+        raise ConfigError(f"{path}: expected a mapping of config keys, found {type(content).__name__}")
+    return check_config(content, where=str(path))

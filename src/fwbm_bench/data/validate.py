@@ -1,0 +1,90 @@
+"""Validation of input arrays with one-line errors that name the source and the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fwbm_bench.errors import InputError
+
+#: The shortest BOLD we accept: each half must hold at least this many volumes.
+MIN_VOLUMES_PER_HALF = 20
+
+
+def _as_float_array(values, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what}: expected numbers, found {type(values).__name__} ({exc})")
+    return array
+
+
+def _first_bad(mask: np.ndarray) -> str:
+    index = tuple(int(i) for i in np.argwhere(mask)[0])
+    return f"{int(mask.sum())} entries, first at index {index}"
+
+
+def check_square_matrix(values, what: str, n_regions: int | None = None) -> np.ndarray:
+    """Return ``values`` as a float matrix after checking square, finite and non-negative."""
+    matrix = _as_float_array(values, what)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise InputError(f"{what}: expected a square matrix, found shape {matrix.shape}")
+    if n_regions is not None and matrix.shape[0] != n_regions:
+        raise InputError(
+            f"{what}: expected shape ({n_regions}, {n_regions}) to match the weights, "
+            f"found {matrix.shape}"
+        )
+    if matrix.shape[0] < 2:
+        raise InputError(f"{what}: expected at least 2 regions, found {matrix.shape[0]}")
+    bad = ~np.isfinite(matrix)
+    if bad.any():
+        raise InputError(f"{what}: expected finite values, found NaN/inf in {_first_bad(bad)}")
+    negative = matrix < 0
+    if negative.any():
+        raise InputError(f"{what}: expected non-negative values, found negatives in {_first_bad(negative)}")
+    return matrix
+
+
+def check_labels(labels, n_regions: int, what: str, allow_empty: bool = False) -> tuple:
+    labels = tuple(str(label) for label in labels)
+    if len(labels) != n_regions:
+        raise InputError(f"{what}: expected {n_regions} entries (one per region), found {len(labels)}")
+    if not allow_empty:
+        if any(not label.strip() for label in labels):
+            raise InputError(f"{what}: found an empty label")
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        if duplicates:
+            raise InputError(f"{what}: labels must be unique, found duplicates {duplicates[:5]}")
+    return labels
+
+
+def check_vectors(values, n_rows: int, n_cols: int, what: str) -> np.ndarray:
+    array = _as_float_array(values, what)
+    if array.shape != (n_rows, n_cols):
+        raise InputError(f"{what}: expected shape ({n_rows}, {n_cols}), found {array.shape}")
+    if not np.isfinite(array).all():
+        raise InputError(f"{what}: expected finite values, found NaN/inf")
+    return array
+
+
+def check_bold(values, n_regions: int, what: str) -> np.ndarray:
+    """Check a regions x volumes BOLD array: finite, not constant, long enough to halve."""
+    bold = _as_float_array(values, what)
+    if bold.ndim != 2 or bold.shape[0] != n_regions:
+        raise InputError(
+            f"{what}: expected shape ({n_regions} regions, n_volumes), found {bold.shape}"
+        )
+    bad = ~np.isfinite(bold)
+    if bad.any():
+        raise InputError(f"{what}: expected finite values, found NaN/inf in {_first_bad(bad)}")
+    if bold.shape[1] < 2 * MIN_VOLUMES_PER_HALF:
+        raise InputError(
+            f"{what}: expected at least {2 * MIN_VOLUMES_PER_HALF} volumes to split into train "
+            f"and held-out halves, found {bold.shape[1]}"
+        )
+    constant = np.ptp(bold, axis=1) == 0
+    if constant.any():
+        raise InputError(
+            f"{what}: found {int(constant.sum())} constant region time series "
+            f"(first: row {int(np.argmax(constant))}); FC is undefined for them"
+        )
+    return bold

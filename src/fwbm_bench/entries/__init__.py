@@ -1,0 +1,90 @@
+"""Entries: what the leaderboard ranks.
+
+An entry is a named model configuration (node model + fixed parameters + free
+parameters with their fitting grid) or a baseline that predicts FC directly. Built-in
+entries live in :data:`BUILTIN_ENTRIES`; users add their own under ``custom_entries`` in
+the config, never by editing this list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fwbm_bench.errors import ConfigError
+from fwbm_bench.models import get_model
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    description: str
+    kind: str  # "model": simulated node model; "baseline": predicts FC without dynamics
+    model: str | None = None
+    fixed: dict = field(default_factory=dict)
+    free: dict = field(default_factory=dict)  # parameter -> grid of values
+
+    @property
+    def is_model(self) -> bool:
+        return self.kind == "model"
+
+    def validate(self, where: str) -> "Entry":
+        if self.kind not in ("model", "baseline"):
+            raise ConfigError(f"{where}: kind must be 'model' or 'baseline', found '{self.kind}'")
+        if self.kind == "baseline":
+            if self.name not in BASELINE_PREDICTORS:
+                raise ConfigError(f"{where}: unknown baseline '{self.name}' (known: {', '.join(BASELINE_PREDICTORS)})")
+            return self
+        model = get_model(self.model or "")
+        for name, value in self.fixed.items():
+            model.parameter(name).check(value, f"{where}.fixed")
+        for name, grid in self.free.items():
+            values = np.atleast_1d(np.asarray(grid, dtype=float))
+            if values.ndim != 1 or values.size < 2:
+                raise ConfigError(f"{where}.free.{name}: expected a grid of at least 2 values, found {grid!r}")
+            model.parameter(name).check(values, f"{where}.free")
+            if name in self.fixed:
+                raise ConfigError(f"{where}: parameter '{name}' is both fixed and free")
+        if len(self.free) > 1:
+            raise ConfigError(f"{where}: at most one free parameter is fitted for now, found {sorted(self.free)}")
+        return self
+
+
+def _sc_as_fc(connectome) -> np.ndarray:
+    return connectome.weights
+
+
+BASELINE_PREDICTORS = {"sc-as-fc": _sc_as_fc}
+
+_G_GRID = [round(float(g), 4) for g in np.linspace(0.0, 0.35, 8)]
+
+BUILTIN_ENTRIES = {
+    entry.name: entry
+    for entry in (
+        Entry("rww-ei-fic", "reduced Wong-Wang E-I with FIC (Deco et al. 2014), G fitted on the "
+              "training half over " + str(_G_GRID), "model", "rww_ei", {}, {"G": _G_GRID}),
+        Entry("rww-ei-uncoupled", "baseline: the same model with G = 0 (no connectome)", "model",
+              "rww_ei", {"G": 0.0}, {}),
+        Entry("sc-as-fc", "baseline: the normalised structural connectome used as predicted FC",
+              "baseline"),
+    )
+}
+
+
+def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
+    """Entries selected by ``names`` from the built-ins and the config's ``custom_entries``."""
+    custom = custom or {}
+    available = dict(BUILTIN_ENTRIES)
+    for name, block in custom.items():
+        if name in BUILTIN_ENTRIES:
+            raise ConfigError(f"config key custom_entries.{name}: clashes with a built-in entry of that name")
+        try:
+            entry = Entry(name=name, **block)
+        except TypeError as exc:
+            raise ConfigError(f"config key custom_entries.{name}: {exc}") from exc
+        available[name] = entry.validate(f"custom_entries.{name}")
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise ConfigError(f"config key entries: unknown entry {unknown} (known: {', '.join(sorted(available))})")
+    return {name: available[name] for name in names}

@@ -1,0 +1,160 @@
+"""Assemble per-job result files into the leaderboard ``xarray.Dataset`` (schema v1).
+
+Dimensions: ``entry``, ``subject``, ``connectome``, ``benchmark``, ``criterion``.
+Per (entry, subject, connectome, benchmark): ``raw``, ``ceiling``, ``score`` (clipped to
+[0, 1]), ``score_unclipped``, ``status`` ("ok" or why not). Per (entry, subject,
+connectome): fitted parameters ``fitted_<name>``, ``wall_s`` and ``max_rss_mb`` of its jobs.
+Aggregates on the empirical connectome: ``benchmark_score``/``benchmark_coverage`` (entry,
+benchmark), ``criterion_score``/``criterion_coverage`` (entry, criterion), ``overall`` and
+``overall_coverage`` (entry). The aggregation tree is in :mod:`fwbm_bench.scoring`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from fwbm_bench import __version__
+from fwbm_bench.scoring import CRITERIA, aggregate
+
+SCHEMA_VERSION = 1
+_ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry: dict,
+                      dataset_cards: dict, config_digest: str) -> xr.Dataset:
+    """Leaderboard dataset from result JSONs (rest scores, tasks) and fit JSONs.
+
+    ``cost_rows``: iterable of dicts (entry, subject, connectome, wall_s, max_rss_mb).
+    """
+    entries = list(config["entries"])
+    subjects = list(config["subjects"])
+    connectomes = list(config["connectomes"])
+    benchmarks = list(registry)
+    shape = (len(entries), len(subjects), len(connectomes), len(benchmarks))
+    values = {name: np.full(shape, np.nan) for name in _ROW_FIELDS}
+    status = np.full(shape, "missing: no result file", dtype=object)
+    index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
+             "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
+
+    coherences = None
+    psychometric = None
+    for path in result_files:
+        content = json.loads(Path(path).read_text())
+        position = (index["entry"][content["entry"]], index["subject"][content["subject"]],
+                    index["connectome"][content["connectome"]])
+        if "behaviour" in content:
+            if psychometric is None:
+                coherences = content["behaviour"]["coherence_pct"]
+                psychometric = np.full(shape[:3] + (len(coherences),), np.nan)
+            psychometric[position] = content["behaviour"]["p_correct"]
+        for row in content["results"]:
+            where = position + (index["benchmark"][row["benchmark"]],)
+            status[where] = row["status"]
+            for name in _ROW_FIELDS:
+                if row.get(name) is not None:
+                    values[name][where] = row[name]
+
+    dims4 = ("entry", "subject", "connectome", "benchmark")
+    data = {name: (dims4, array) for name, array in values.items()}
+    data["status"] = (dims4, status.astype(str))
+    coords_extra = {}
+    if psychometric is not None:
+        data["p_correct"] = (("entry", "subject", "connectome", "coherence_pct"), psychometric)
+        coords_extra["coherence_pct"] = coherences
+
+    fitted = {}
+    for path in fit_files:
+        content = json.loads(Path(path).read_text())
+        for name, value in content["params"].items():
+            array = fitted.setdefault(name, np.full(shape[:3], np.nan))
+            array[index["entry"][content["entry"]], index["subject"][content["subject"]],
+                  index["connectome"][content["connectome"]]] = value
+    for name, array in fitted.items():
+        data[f"fitted_{name}"] = (("entry", "subject", "connectome"), array)
+
+    wall = np.zeros(shape[:3])
+    rss = np.zeros(shape[:3])
+    for row in cost_rows:
+        where = (index["entry"][row["entry"]], index["subject"][row["subject"]], index["connectome"][row["connectome"]])
+        wall[where] += row["wall_s"]
+        rss[where] = max(rss[where], row["max_rss_mb"])
+    data["wall_s"] = (("entry", "subject", "connectome"), wall)
+    data["max_rss_mb"] = (("entry", "subject", "connectome"), rss)
+
+    ds = xr.Dataset(data, coords={"entry": entries, "subject": subjects, "connectome": connectomes,
+                                  "benchmark": benchmarks, "criterion": list(CRITERIA), **coords_extra})
+    ds = add_aggregates(ds, registry)
+    ds["raw"].attrs["description"] = "metric value of the entry vs the held-out empirical data (similarity)"
+    ds["ceiling"].attrs["description"] = "same metric between the two empirical halves (split-half ceiling)"
+    ds["score"].attrs["description"] = "raw / ceiling clipped to [0, 1]"
+    ds.attrs.update({
+        "schema_version": SCHEMA_VERSION,
+        "package": "fwbm-bench",
+        "package_version": __version__,
+        "git_commit": _git_commit(),
+        "config_hash": config_digest,
+        "config": json.dumps(config, sort_keys=True),
+        "benchmarks": json.dumps({k: b.as_dict() for k, b in registry.items()}, sort_keys=True),
+        "criteria": json.dumps(CRITERIA),
+        "dataset_cards": json.dumps(dataset_cards, sort_keys=True),
+        "aggregation": "benchmark score = mean over subjects on the empirical connectome; criterion = "
+                       "mean of its benchmarks, overall = mean of the 5 criteria; a missing child counts 0; "
+                       "coverage = mean coverage of the children (leaf: fraction of subjects scored)",
+    })
+    return ds
+
+
+def add_aggregates(ds: xr.Dataset, registry: dict) -> xr.Dataset:
+    """Benchmark, criterion and overall aggregates over the empirical connectome."""
+    empirical = ds["score"].sel(connectome="empirical") if "empirical" in ds.connectome else ds["score"].isel(connectome=0)
+    benchmark_score = empirical.mean("subject", skipna=True)
+    benchmark_coverage = np.isfinite(empirical).mean("subject")
+    n_entries = ds.sizes["entry"]
+    criterion_score = np.zeros((n_entries, len(CRITERIA)))
+    criterion_coverage = np.zeros((n_entries, len(CRITERIA)))
+    for c, criterion in enumerate(CRITERIA):
+        children = [b for b in ds.benchmark.values if registry[str(b)].criterion == criterion]
+        for e in range(n_entries):
+            if not children:
+                continue
+            scores = [float(benchmark_score.isel(entry=e).sel(benchmark=b)) for b in children]
+            criterion_score[e, c], _ = aggregate(scores)
+            criterion_coverage[e, c] = float(np.mean([float(benchmark_coverage.isel(entry=e).sel(benchmark=b)) for b in children]))
+    overall = criterion_score.mean(axis=1)
+    overall_coverage = criterion_coverage.mean(axis=1)
+    return ds.assign(
+        benchmark_score=benchmark_score.fillna(np.nan),
+        benchmark_coverage=benchmark_coverage.astype(float),
+        criterion_score=(("entry", "criterion"), criterion_score),
+        criterion_coverage=(("entry", "criterion"), criterion_coverage),
+        overall=(("entry",), overall),
+        overall_coverage=(("entry",), overall_coverage),
+    )
+
+
+def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per entry, best first: overall, coverage, criteria, benchmark scores."""
+    table = pd.DataFrame({"entry": ds.entry.values, "overall": ds.overall.values,
+                          "coverage": ds.overall_coverage.values})
+    for criterion in ds.criterion.values:
+        table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
+    for benchmark in ds.benchmark.values:
+        table[str(benchmark)] = ds.benchmark_score.sel(benchmark=benchmark).values
+    for name in ds.data_vars:
+        if str(name).startswith("fitted_"):
+            table[f"{name} (mean)"] = ds[name].sel(connectome=ds.connectome.values[0]).mean("subject").values
+    return table.sort_values("overall", ascending=False).reset_index(drop=True)

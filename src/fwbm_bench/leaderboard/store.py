@@ -1,0 +1,37 @@
+"""Reading and writing the store. Writes are atomic: a complete new store replaces the old."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import xarray as xr
+
+# Zarr format 2: fixed-width unicode (entry names, status strings) has a stable
+# specification there; zarr-python 3 marks it unstable for format 3.
+ZARR_FORMAT = 2
+
+
+def write_leaderboard(ds: xr.Dataset, path) -> None:
+    """Write ``ds`` to ``path`` through a temporary sibling, then swap it in."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    ds.to_zarr(temporary, mode="w", consolidated=True, zarr_format=ZARR_FORMAT)
+    if path.exists():
+        retired = path.with_name(f".{path.name}.{uuid.uuid4().hex}.old")
+        os.replace(path, retired)
+        os.replace(temporary, path)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(temporary, path)
+
+
+def open_leaderboard(path) -> xr.Dataset:
+    path = Path(path)
+    if not path.exists():
+        from fwbm_bench.errors import InputError
+
+        raise InputError(f"leaderboard {path} not found; run the benchmark first (see README.md)")
+    return xr.open_zarr(path, consolidated=True).load()

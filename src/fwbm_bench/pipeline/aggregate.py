@@ -1,0 +1,45 @@
+"""Final stages: build the leaderboard store and CSV from every job's result file; report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from fwbm_bench.config import config_hash
+from fwbm_bench.data import dataset_of, get_dataset
+from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
+from fwbm_bench.report import write_report
+from fwbm_bench.scoring import benchmark_registry
+
+
+def read_cost_rows(benchmark_files, root) -> list[dict]:
+    """Wall time and peak memory of jobs from Snakemake ``benchmark:`` files.
+
+    Paths follow ``<root>/<rule>/<entry>/<subject>/<connectome>[.tsv | /<task>.tsv]``.
+    """
+    rows = []
+    for path in benchmark_files:
+        parts = Path(path).relative_to(root).with_suffix("").parts
+        with open(path) as handle:
+            record = next(csv.DictReader(handle, delimiter="\t"))
+        rss = record.get("max_rss", "NA")
+        rows.append({"entry": parts[1], "subject": parts[2], "connectome": parts[3],
+                     "wall_s": float(record["s"]),
+                     "max_rss_mb": float(rss) if rss not in ("NA", "-", "") else 0.0})
+    return rows
+
+
+def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, config: dict,
+                    zarr_path, csv_path) -> None:
+    datasets = {dataset_of(s) for s in config["subjects"]}
+    cards = {name: get_dataset(name, config["user_datasets"]).card.as_dict() for name in sorted(datasets)}
+    with_bold = sorted(name for name, card in cards.items() if card["has_bold"])
+    registry = benchmark_registry(with_bold)
+    ds = build_leaderboard(result_files, fit_files, read_cost_rows(benchmark_files, benchmark_root),
+                           config, registry, cards, config_hash(config))
+    write_leaderboard(ds, zarr_path)
+    leaderboard_table(ds).to_csv(csv_path, index=False, float_format="%.4f")
+
+
+def run_report(zarr_path, output_path) -> None:
+    write_report(open_leaderboard(zarr_path), output_path)

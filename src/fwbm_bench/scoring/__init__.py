@@ -1,0 +1,87 @@
+"""Benchmark registry, normalisation against ceilings, and the aggregation tree.
+
+Identifiers are ``<dataset>-<metric>``. A benchmark's ``version`` is bumped whenever its
+scores would change. The tree is explicit: benchmark -> criterion -> overall; a parent is
+the mean of its children, a missing child counts 0, and every aggregate carries the
+fraction of its children that were present (``coverage``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+CRITERIA = {
+    "C1": "structural grounding",
+    "C2": "dynamical realism",
+    "C3": "functional competence",
+    "C4": "mappable observables",
+    "U": "unification",
+}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    identifier: str
+    version: int
+    metric: str
+    criterion: str
+    ceiling: str
+    normalisation: str
+    description: str
+    citation: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def rest_benchmarks(dataset: str) -> list[Benchmark]:
+    """Resting-state benchmarks of a dataset with BOLD."""
+    return [
+        Benchmark(f"{dataset}-fc-corr", 1, "fc_corr", "C2",
+                  "split-half: r(FC of train half, FC of held-out half)",
+                  "raw / ceiling, clipped to [0, 1]",
+                  "FC of simulated BOLD vs the subject's held-out half", "Honey et al. 2009"),
+        Benchmark(f"{dataset}-fcd-ks", 1, "fcd_ks", "C2",
+                  "split-half: 1 - KS(FCD of train half, FCD of held-out half)",
+                  "raw / ceiling, clipped to [0, 1]",
+                  "FCD distribution (60 s windows, 10 s steps) vs the held-out half",
+                  "Hansen et al. 2015"),
+    ]
+
+
+TASK_BENCHMARKS = [
+    Benchmark("roitman2002-psychometric", 1, "psychometric_loglik", "C3",
+              "saturated binomial model of the monkeys' own proportions (= 1)",
+              "(LL_model - LL_chance) / (LL_saturated - LL_chance), clipped to [0, 1]",
+              "decoded choice accuracy per coherence vs Roitman & Shadlen's 6149 trials",
+              "Roitman & Shadlen 2002, J Neurosci 22:9475"),
+]
+
+
+def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
+    registry = {}
+    for dataset in datasets_with_bold:
+        for benchmark in rest_benchmarks(dataset):
+            registry[benchmark.identifier] = benchmark
+    for benchmark in TASK_BENCHMARKS:
+        registry[benchmark.identifier] = benchmark
+    return registry
+
+
+def normalise(raw: float, ceiling: float) -> tuple[float, float]:
+    """(score clipped to [0, 1], unclipped ratio) of a similarity against its ceiling."""
+    if not np.isfinite(raw) or not np.isfinite(ceiling) or ceiling <= 0:
+        return float("nan"), float("nan")
+    ratio = raw / ceiling
+    return float(np.clip(ratio, 0.0, 1.0)), float(ratio)
+
+
+def aggregate(children: list[float]) -> tuple[float, float]:
+    """(mean with missing children as 0, coverage) of a node's children scores."""
+    if not children:
+        return 0.0, 0.0
+    values = np.array(children, dtype=float)
+    present = np.isfinite(values)
+    return float(np.where(present, values, 0.0).mean()), float(present.mean())

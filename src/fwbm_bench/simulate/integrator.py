@@ -1,0 +1,168 @@
+"""The one integrator wrapper every node model runs through.
+
+Kernel contract (each model's module-level ``@njit`` function)::
+
+    head = kernel(state, history, head, step0, n_steps, dt, in_ptr, in_idx, in_delay,
+                  in_weight, global_params, node_params, noise, pulse_windows,
+                  pulse_amplitudes, decimation, out)
+
+    state            (n_state, N, B)   advanced in place
+    history          (L, N, B)         ring buffer of the coupling variable, slot ``head`` = now
+    in_ptr/idx/delay/weight            CSR of incoming connections (rows receive)
+    global_params    (P, B)            model parameters in ``model.parameters`` order
+    node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
+    noise            (n_steps, n_noise, N, B) standard normal draws
+    pulse_windows    (K, 2) int64      [on, off) step windows of external input pulses
+    pulse_amplitudes (K, N, B)         input current of each pulse
+    out              (n_steps // decimation, n_outputs, N, B) zero-filled; the kernel
+                                        adds each step's outputs divided by ``decimation``
+
+The wrapper validates everything first (clear errors, never a numba traceback), draws
+noise chunk by chunk from one generator per batch element (so an element's trajectory
+does not depend on the batch it runs in, nor on the chunk size), streams decimated
+outputs to sinks so memory does not grow with duration, stops at the first non-finite
+state, and logs progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from fwbm_bench.connectome import delay_steps
+from fwbm_bench.data.validate import check_square_matrix
+from fwbm_bench.errors import ConfigError, SimulationError
+
+log = logging.getLogger("fwbm_bench.simulate")
+
+_NOISE_VALUES_PER_CHUNK = 8_000_000
+
+
+@dataclass(frozen=True)
+class Stimulus:
+    """External input as pulses: ``amplitudes[k]`` (N, B) in nA during ``windows_ms[k]``."""
+
+    windows_ms: np.ndarray  # (K, 2) [on, off) in ms from the start of the simulation
+    amplitudes: np.ndarray  # (K, N, B)
+
+
+def _csr_of_inputs(weights: np.ndarray, delays: np.ndarray):
+    rows, cols = np.nonzero(weights)
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    in_ptr = np.zeros(weights.shape[0] + 1, dtype=np.int64)
+    np.add.at(in_ptr, rows + 1, 1)
+    return (np.cumsum(in_ptr), cols.astype(np.int64), delays[rows, cols].astype(np.int64),
+            weights[rows, cols].astype(float))
+
+
+def _check_positive(value, name: str) -> float:
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ConfigError(f"{name} must be a positive number, found {value}")
+    return value
+
+
+def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: float,
+             seeds, dt_ms: float | None = None, conduction_speed_m_per_s: float = 10.0,
+             output_period_ms: float = 1.0, stimulus: Stimulus | None = None,
+             sinks=(), keep_outputs: bool = True, chunk_ms: float = 1000.0,
+             label: str = "simulation"):
+    """Integrate ``model`` on a connectome for a batch of parameter sets.
+
+    Parameters
+    ----------
+    model : NodeModel subclass
+    weights, tract_lengths_mm : (N, N) arrays; rows receive
+    params : dict name -> scalar or (B,) values (unknown names and out-of-bounds values raise)
+    duration_ms : simulated time in ms (rounded down to whole output periods)
+    seeds : sequence of B non-negative ints, one noise stream per batch element
+    dt_ms : integration step (default: the model's ``default_dt_ms``)
+    output_period_ms : outputs are averaged over this window (a multiple of dt)
+    sinks : callables ``sink(chunk)`` receiving each chunk of outputs, shape
+        (n_out_steps, n_outputs, N, B), e.g. a streaming BOLD forward model
+    keep_outputs : also return every output step (set False for long runs)
+
+    Returns
+    -------
+    ndarray (n_out_steps, n_outputs, N, B) if ``keep_outputs`` else None
+    """
+    seeds = np.atleast_1d(np.asarray(seeds))
+    if seeds.ndim != 1 or not np.issubdtype(seeds.dtype, np.integer) or (seeds < 0).any():
+        raise ConfigError(f"{label}: seeds must be non-negative integers, found {seeds!r}")
+    batch = len(seeds)
+    dt_ms = _check_positive(model.default_dt_ms if dt_ms is None else dt_ms, f"{label}: dt_ms")
+    duration_ms = _check_positive(duration_ms, f"{label}: duration_ms")
+    output_period_ms = _check_positive(output_period_ms, f"{label}: output_period_ms")
+    decimation = int(round(output_period_ms / dt_ms))
+    if decimation < 1 or abs(decimation * dt_ms - output_period_ms) > 1e-9 * output_period_ms:
+        raise ConfigError(f"{label}: output_period_ms ({output_period_ms}) must be a whole multiple of dt_ms ({dt_ms})")
+    weights = check_square_matrix(weights, f"{label}: weights")
+    n_regions = weights.shape[0]
+    lengths = check_square_matrix(tract_lengths_mm, f"{label}: tract lengths", n_regions)
+    delays = delay_steps(lengths, conduction_speed_m_per_s, dt_ms)
+    resolved = model.resolve(params, batch, where=f"{label}: model '{model.name}'")
+    global_params, node_params, state = model.prepare(resolved, weights)
+    in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
+    n_slots = int(in_delay.max(initial=0)) + 1
+    coupling_index = model.state_variables.index(model.coupling_variable)
+    history = np.repeat(state[coupling_index][None], n_slots, axis=0)
+
+    if stimulus is None:
+        windows = np.zeros((0, 2), dtype=np.int64)
+        amplitudes = np.zeros((0, n_regions, batch))
+    else:
+        windows = np.rint(np.asarray(stimulus.windows_ms, dtype=float) / dt_ms).astype(np.int64)
+        amplitudes = np.asarray(stimulus.amplitudes, dtype=float)
+        if windows.ndim != 2 or windows.shape[1] != 2 or amplitudes.shape != (len(windows), n_regions, batch):
+            raise ConfigError(
+                f"{label}: stimulus needs windows (K, 2) and amplitudes (K, {n_regions}, {batch}), "
+                f"found {windows.shape} and {amplitudes.shape}"
+            )
+        if not np.isfinite(amplitudes).all():
+            raise ConfigError(f"{label}: stimulus amplitudes must be finite")
+
+    n_out_total = int(duration_ms / output_period_ms + 1e-9)
+    n_noise = len(model.noise_variables)
+    # bound the pre-drawn noise to ~64 MB per chunk; each element's stream is drawn in time
+    # order, so results do not depend on the chunk size
+    steps_that_fit = _NOISE_VALUES_PER_CHUNK // max(1, n_noise * n_regions * batch)
+    out_per_chunk = max(1, min(int(chunk_ms / output_period_ms), steps_that_fit // decimation))
+    generators = [np.random.Generator(np.random.PCG64(int(seed))) for seed in seeds]
+    n_outputs = len(model.output_variables)
+    kept = [] if keep_outputs else None
+    head, step0, done = 0, 0, 0
+    started = last_report = time.perf_counter()
+    while done < n_out_total:
+        n_out = min(out_per_chunk, n_out_total - done)
+        n_steps = n_out * decimation
+        noise = np.empty((n_steps, n_noise, n_regions, batch))
+        for b, generator in enumerate(generators):
+            noise[:, :, :, b] = generator.standard_normal((n_steps, n_noise, n_regions))
+        out = np.zeros((n_out, n_outputs, n_regions, batch))
+        head = model.kernel(state, history, head, step0, n_steps, dt_ms, in_ptr, in_idx,
+                            in_delay, in_weight, global_params, node_params, noise, windows,
+                            amplitudes, decimation, out)
+        if not np.isfinite(out).all():
+            bad = np.argwhere(~np.isfinite(out))[0]
+            raise SimulationError(
+                f"{label}: model '{model.name}' diverged (non-finite {model.output_variables[bad[1]]}) "
+                f"in region {bad[2]}, batch element {bad[3]}, at t = "
+                f"{(done + bad[0] + 1) * output_period_ms:.1f} ms"
+            )
+        for sink in sinks:
+            sink(out)
+        if kept is not None:
+            kept.append(out)
+        step0 += n_steps
+        done += n_out
+        now = time.perf_counter()
+        if now - last_report > 30.0 or done == n_out_total:
+            log.info("%s: %.1f of %.1f s simulated (%.0f%%), %.1f s elapsed", label,
+                     done * output_period_ms / 1000, n_out_total * output_period_ms / 1000,
+                     100.0 * done / n_out_total, now - started)
+            last_report = now
+    return np.concatenate(kept) if kept else None

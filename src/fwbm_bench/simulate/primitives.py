@@ -1,0 +1,53 @@
+"""Model-independent numba building blocks of every chunk kernel.
+
+Memory layout: arrays are ``(..., n_regions, batch)`` so the innermost loop runs over
+batch elements, which sit next to each other in memory: one delayed read of region j
+serves every parameter set of the batch.
+"""
+
+from __future__ import annotations
+
+from fwbm_bench._numba import njit
+
+
+@njit
+def gather_delayed_coupling(history, head, in_ptr, in_idx, in_delay, in_weight, coupling):
+    """coupling[i, b] = sum_k w_k * history[(head - d_k) mod L, j_k, b] over i's inputs k.
+
+    ``history`` (L, N, B) is a ring buffer whose slot ``head`` holds the current state;
+    inputs of region i are the CSR slice ``in_ptr[i]:in_ptr[i + 1]`` of (source index
+    ``in_idx``, delay in steps ``in_delay``, weight ``in_weight``).
+    """
+    n_slots = history.shape[0]
+    n_regions = coupling.shape[0]
+    batch = coupling.shape[1]
+    for i in range(n_regions):
+        for b in range(batch):
+            coupling[i, b] = 0.0
+        for k in range(in_ptr[i], in_ptr[i + 1]):
+            slot = head - in_delay[k]
+            if slot < 0:
+                slot += n_slots
+            j = in_idx[k]
+            w = in_weight[k]
+            for b in range(batch):
+                coupling[i, b] += w * history[slot, j, b]
+
+
+@njit
+def external_input(step, pulse_windows, pulse_amplitudes, ext):
+    """ext[i, b] = sum of the amplitudes of pulses whose [on, off) step window holds ``step``."""
+    ext[:, :] = 0.0
+    for k in range(pulse_windows.shape[0]):
+        if pulse_windows[k, 0] <= step < pulse_windows[k, 1]:
+            ext += pulse_amplitudes[k]
+
+
+@njit
+def push_history(history, head, values):
+    """Advance the ring buffer and store ``values`` (N, B) as the newest slot."""
+    head += 1
+    if head == history.shape[0]:
+        head = 0
+    history[head] = values
+    return head

@@ -1,0 +1,31 @@
+rule leaderboard:
+    input:
+        scores=all_combinations("results/scores/{entry}/{subject}/{connectome}.json"),
+        tasks=all_combinations("results/tasks/{entry}/{subject}/{connectome}/{task}.json", task=TASKS),
+        fits=all_combinations("results/fits/{entry}/{subject}/{connectome}.json"),
+        benchmarks=all_combinations("results/benchmarks/fit/{entry}/{subject}/{connectome}.tsv")
+        + all_combinations("results/benchmarks/simulate_rest/{entry}/{subject}/{connectome}.tsv")
+        + all_combinations("results/benchmarks/score_rest/{entry}/{subject}/{connectome}.tsv")
+        + all_combinations("results/benchmarks/run_task/{entry}/{subject}/{connectome}/{task}.tsv", task=TASKS),
+    output:
+        zarr=directory("results/leaderboard.zarr"),
+        csv="results/leaderboard.csv",
+    log:
+        "results/logs/leaderboard.log",
+    script:
+        "../scripts/leaderboard.py"
+
+
+rule report:
+    input:
+        "results/leaderboard.zarr",
+    output:
+        report(
+            "results/report/index.html",
+            caption="../report/leaderboard.rst",
+            category="Leaderboard",
+        ),
+    log:
+        "results/logs/report.log",
+    script:
+        "../scripts/report.py"

@@ -1,0 +1,27 @@
+rule fit:
+    input:
+        subject="results/subjects/{subject}.npz",
+        connectome="results/connectomes/{subject}/{connectome}.npz",
+    output:
+        "results/fits/{entry}/{subject}/{connectome}.json",
+    log:
+        "results/logs/fit/{entry}/{subject}/{connectome}.log",
+    benchmark:
+        "results/benchmarks/fit/{entry}/{subject}/{connectome}.tsv"
+    script:
+        "../scripts/fit.py"
+
+
+rule simulate_rest:
+    input:
+        subject="results/subjects/{subject}.npz",
+        connectome="results/connectomes/{subject}/{connectome}.npz",
+        fit="results/fits/{entry}/{subject}/{connectome}.json",
+    output:
+        "results/rest/{entry}/{subject}/{connectome}.npz",
+    log:
+        "results/logs/simulate_rest/{entry}/{subject}/{connectome}.log",
+    benchmark:
+        "results/benchmarks/simulate_rest/{entry}/{subject}/{connectome}.tsv"
+    script:
+        "../scripts/simulate_rest.py"
