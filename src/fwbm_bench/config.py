@@ -38,11 +38,11 @@ def _one_line(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
-        where = f"config section '{path}'" if path else "config"
-        return f"{where}: unknown key(s) {extra} (allowed: {', '.join(allowed)})"
+        where = f"section '{path}': " if path else ""
+        return f"{where}unknown key(s) {extra} (allowed: {', '.join(allowed)})"
     if error.validator == "required":
-        return f"config: missing required key ({error.message})"
-    return f"config key '{path}': {error.message}"
+        return f"missing required key ({error.message})"
+    return f"key '{path}': {error.message}"
 
 
 def check_config(config: dict, where: str = "config") -> dict:
@@ -53,7 +53,7 @@ def check_config(config: dict, where: str = "config") -> dict:
     from fwbm_bench.connectome import VARIANTS
     from fwbm_bench.data import dataset_of, get_dataset
     from fwbm_bench.entries import resolve_entries
-    from fwbm_bench.tasks import TASKS
+    from fwbm_bench.tasks import TASKS, get_task
 
     config = copy.deepcopy(dict(config))
     schema = load_schema()
@@ -64,20 +64,24 @@ def check_config(config: dict, where: str = "config") -> dict:
     _fill_defaults(config, schema)
     for variant in config["connectomes"]:
         if variant not in VARIANTS:
-            raise ConfigError(f"{where}: config key connectomes: unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
+            raise ConfigError(f"{where}: key connectomes: unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
     for task in config["tasks"]:
         if task not in TASKS:
-            raise ConfigError(f"{where}: config key tasks: unknown task '{task}' (known: {', '.join(TASKS)})")
-    for task in config["task_settings"]:
+            raise ConfigError(f"{where}: key tasks: unknown task '{task}' (known: {', '.join(TASKS)})")
+    for task, settings in config["task_settings"].items():
         if task not in TASKS:
-            raise ConfigError(f"{where}: config key task_settings: unknown task '{task}' (known: {', '.join(TASKS)})")
+            raise ConfigError(f"{where}: key task_settings: unknown task '{task}' (known: {', '.join(TASKS)})")
+        try:
+            get_task(task, **settings)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: key task_settings.{task}: {exc}") from None
     try:
         resolve_entries(config["entries"], config["custom_entries"])
         for subject in config["subjects"]:
             dataset = get_dataset(dataset_of(subject), config["user_datasets"])
             if subject not in dataset.subject_ids():
                 raise ConfigError(
-                    f"config key subjects: '{subject}' is not in dataset '{dataset.name}' "
+                    f"key subjects: '{subject}' is not in dataset '{dataset.name}' "
                     f"(available: {', '.join(dataset.subject_ids())})"
                 )
     except ConfigError as exc:
@@ -85,7 +89,7 @@ def check_config(config: dict, where: str = "config") -> dict:
     except Exception as exc:  # an unreadable user folder, a missing package
         raise ConfigError(f"{where}: {exc}") from exc
     if len(set(config["subjects"])) != len(config["subjects"]):
-        raise ConfigError(f"{where}: config key subjects: duplicate subject ids")
+        raise ConfigError(f"{where}: key subjects: duplicate subject ids")
     return config
 
 

@@ -11,8 +11,8 @@ from fwbm_bench.connectome.core import Connectome, delay_steps, normalise_weight
 from fwbm_bench.connectome.variants import VARIANTS, build_connectome, connectome_seed
 
 __all__ = [
-    "Connectome",
     "VARIANTS",
+    "Connectome",
     "build_connectome",
     "connectome_seed",
     "delay_steps",

@@ -52,7 +52,7 @@ class Connectome:
         np.savez(path, **self.to_arrays())
 
     @classmethod
-    def load(cls, path) -> "Connectome":
+    def load(cls, path) -> Connectome:
         with np.load(path, allow_pickle=False) as a:
             return cls(
                 subject_id=str(a["subject_id"]),

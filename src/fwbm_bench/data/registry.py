@@ -27,7 +27,7 @@ def get_dataset(name: str, user_datasets: dict | None = None):
         dataset = UserDataset(user_datasets[name])
         if dataset.name != name:
             raise ConfigError(
-                f"config key user_datasets.{name}: the card in {user_datasets[name]} names the dataset "
+                f"key user_datasets.{name}: the card in {user_datasets[name]} names the dataset "
                 f"'{dataset.name}'; use the same name"
             )
         return dataset

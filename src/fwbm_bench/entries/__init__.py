@@ -29,7 +29,7 @@ class Entry:
     def is_model(self) -> bool:
         return self.kind == "model"
 
-    def validate(self, where: str) -> "Entry":
+    def validate(self, where: str) -> Entry:
         if self.kind not in ("model", "baseline"):
             raise ConfigError(f"{where}: kind must be 'model' or 'baseline', found '{self.kind}'")
         if self.kind == "baseline":
@@ -78,13 +78,13 @@ def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
     available = dict(BUILTIN_ENTRIES)
     for name, block in custom.items():
         if name in BUILTIN_ENTRIES:
-            raise ConfigError(f"config key custom_entries.{name}: clashes with a built-in entry of that name")
+            raise ConfigError(f"key custom_entries.{name}: clashes with a built-in entry of that name")
         try:
             entry = Entry(name=name, **block)
         except TypeError as exc:
-            raise ConfigError(f"config key custom_entries.{name}: {exc}") from exc
+            raise ConfigError(f"key custom_entries.{name}: {exc}") from exc
         available[name] = entry.validate(f"custom_entries.{name}")
     unknown = [name for name in names if name not in available]
     if unknown:
-        raise ConfigError(f"config key entries: unknown entry {unknown} (known: {', '.join(sorted(available))})")
+        raise ConfigError(f"key entries: unknown entry {unknown} (known: {', '.join(sorted(available))})")
     return {name: available[name] for name in names}

@@ -7,8 +7,8 @@ Every metric passes one shared conformance test (tests/test_metrics.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from fwbm_bench.metrics.behaviour import binomial_log_likelihood, psychometric_score
 from fwbm_bench.metrics.dynamics import (

@@ -61,7 +61,6 @@ PARAMETERS = (
               _DECO2014),
 )
 
-_INDEX = {p.name: k for k, p in enumerate(PARAMETERS)}
 
 
 def transfer(current, gain, threshold, curvature):

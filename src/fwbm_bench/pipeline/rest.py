@@ -35,7 +35,7 @@ class RestSettings:
     fcd_step_s: float = 10.0
 
     @classmethod
-    def from_config(cls, config: dict) -> "RestSettings":
+    def from_config(cls, config: dict) -> RestSettings:
         rest, sim = config.get("rest", {}), config.get("simulation", {})
         return cls(
             dt_ms=sim.get("dt_ms", cls.dt_ms),

@@ -7,10 +7,10 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from fwbm_bench.data.behaviour import roitman_shadlen_2002  # noqa: E402
+from fwbm_bench.data.behaviour import roitman_shadlen_2002
 
 
 def _png(figure) -> bytes:

@@ -36,6 +36,17 @@ class PerceptualDecisionTask:
     n_folds: int = 5
     citation: str = "Roitman & Shadlen 2002, J Neurosci 22:9475; Wong & Wang 2006, J Neurosci 26:1314"
 
+    def __post_init__(self):
+        from fwbm_bench.errors import ConfigError
+
+        if self.trials_per_condition < self.n_folds:
+            raise ConfigError(
+                f"task '{self.name}': trials_per_condition ({self.trials_per_condition}) must be at least "
+                f"n_folds ({self.n_folds}), so every cross-validation fold sees every condition"
+            )
+        if self.stimulus_ms <= 0 or self.fixation_ms < 0:
+            raise ConfigError(f"task '{self.name}': stimulus_ms must be > 0 and fixation_ms >= 0")
+
     def conditions(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-trial coherence (%) and direction (0/1), condition-major order."""
         coherence = np.repeat(np.array(self.coherences_pct), 2 * self.trials_per_condition)

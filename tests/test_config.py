@@ -1,0 +1,55 @@
+"""Configuration: presets validate; mistakes give one-line errors naming the key."""
+
+from pathlib import Path
+
+import pytest
+from conftest import assert_one_line
+
+from fwbm_bench.config import check_config, config_hash, load_config_file
+from fwbm_bench.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("preset", ["config.yaml", "quick.yaml"])
+def test_presets_validate(preset):
+    config = load_config_file(ROOT / "config" / preset)
+    assert config["rest"]["burn_in_s"] >= 60
+    assert config["subjects"] and config["entries"]
+
+
+def test_defaults_are_filled():
+    config = check_config({"subjects": ["hcp-101309"], "entries": ["sc-as-fc"]})
+    assert config["connectomes"] == ["empirical"]
+    assert config["simulation"]["dt_ms"] == 1.0 and config["rest"]["fcd_window_s"] == 60.0
+
+
+BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"entriez": ["x"]}, r"^config: unknown key\(s\) \['entriez'\] \(allowed: connectome, connectomes, "),
+    ({"rest": {"burn_in": 60}}, r"^config: section 'rest': unknown key\(s\) \['burn_in'\]"),
+    ({"simulation": {"dt_ms": -1}}, r"^config: key 'simulation.dt_ms': -1 is less than or equal to the minimum of 0"),
+    ({"entries": ["rww-ei-fic", "hopf-magic"]}, r"^config: key entries: unknown entry \['hopf-magic'\]"),
+    ({"subjects": ["nosuch-01"]}, "unknown dataset 'nosuch'"),
+    ({"subjects": ["hcp-000001"]}, "^config: key subjects: 'hcp-000001' is not in dataset 'hcp'"),
+    ({"connectomes": ["lesioned"]}, "unknown variant 'lesioned'"),
+    ({"task_settings": {"perceptual_decision": {"trials_per_conditon": 9}}},
+     r"key task_settings.perceptual_decision: task 'perceptual_decision': invalid settings \['trials_per_conditon'\]"),
+    ({"rest": {"burn_in_s": 10}}, "^config: key 'rest.burn_in_s': 10 is less than the minimum of 60"),
+    ({"custom_entries": {"mine": {"description": "x", "kind": "model", "model": "rww_ei",
+                                  "free": {"G": [0.1, 99.0]}}}, "entries": ["mine"]},
+     r"parameter 'G' must lie in \[0.0, 50.0\]"),
+])
+def test_config_mistakes_are_one_line_errors(change, match):
+    with pytest.raises(ConfigError, match=match) as info:
+        check_config({**BASE, **change})
+    assert_one_line(str(info.value))
+
+
+def test_missing_config_file_and_hash_stability(tmp_path):
+    with pytest.raises(ConfigError, match="config file .*nope.yaml not found"):
+        load_config_file(tmp_path / "nope.yaml")
+    a = check_config(BASE)
+    assert config_hash(a) == config_hash(dict(reversed(list(a.items()))))

@@ -1,0 +1,78 @@
+"""Leaderboard: build from job files, aggregate, write atomically, read back; the report."""
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
+from fwbm_bench.pipeline.io import write_json
+from fwbm_bench.report import write_report
+from fwbm_bench.scoring import benchmark_registry
+
+CONFIG = {"entries": ["model-a", "<script>alert(1)</script>"], "subjects": ["hcp-1", "hcp-2"],
+          "connectomes": ["empirical"]}
+
+
+def _files(tmp_path):
+    results, fits = [], []
+    for e, entry in enumerate(CONFIG["entries"]):
+        for s, subject in enumerate(CONFIG["subjects"]):
+            rows = [{"benchmark": "hcp-fc-corr", "raw": 0.4 + 0.1 * s, "ceiling": 0.8, "score": 0.5 + 0.125 * s,
+                     "score_unclipped": 0.5 + 0.125 * s, "status": "ok"}]
+            if e == 0:
+                rows.append({"benchmark": "hcp-fcd-ks", "raw": 0.2, "ceiling": 0.8, "score": 0.25,
+                             "score_unclipped": 0.25, "status": "ok"})
+            else:
+                rows.append({"benchmark": "hcp-fcd-ks", "status": "not applicable: no BOLD"})
+            path = tmp_path / f"r{e}{s}.json"
+            write_json(path, {"entry": entry, "subject": subject, "connectome": "empirical", "results": rows})
+            results.append(path)
+            fit = tmp_path / f"f{e}{s}.json"
+            write_json(fit, {"entry": entry, "subject": subject, "connectome": "empirical", "params": {"G": 0.1 * (s + 1)}})
+            fits.append(fit)
+    return results, fits
+
+
+@pytest.fixture
+def leaderboard(tmp_path):
+    results, fits = _files(tmp_path)
+    registry = benchmark_registry(["hcp"])
+    return build_leaderboard(results, fits, [], CONFIG, registry, {"hcp": {"description": "d", "provenance": "p",
+                             "licence": "l", "caveats": "c"}}, "abc")
+
+
+def test_values_aggregates_and_coverage(leaderboard):
+    ds = leaderboard
+    assert ds.sizes == {"entry": 2, "subject": 2, "connectome": 1, "benchmark": 3, "criterion": 5}
+    assert float(ds.benchmark_score.sel(entry="model-a", benchmark="hcp-fc-corr")) == pytest.approx(0.5625)
+    # C2 = mean(fc 0.5625, fcd 0.25); C3 has no result (counts 0); overall = mean of 5 criteria
+    c2 = float(ds.criterion_score.sel(entry="model-a", criterion="C2"))
+    assert c2 == pytest.approx((0.5625 + 0.25) / 2)
+    assert float(ds.overall.sel(entry="model-a")) == pytest.approx(c2 / 5)
+    other = CONFIG["entries"][1]
+    assert float(ds.criterion_coverage.sel(entry=other, criterion="C2")) == pytest.approx(0.5)
+    assert str(ds.status.sel(entry=other, subject="hcp-1", benchmark="hcp-fcd-ks").item()).startswith("not applicable")
+    assert str(ds.status.sel(entry="model-a", subject="hcp-1", benchmark="roitman2002-psychometric").item()).startswith("missing")
+    np.testing.assert_allclose(ds.fitted_G.sel(entry="model-a").values.ravel(), [0.1, 0.2])
+    assert leaderboard_table(ds)["entry"].tolist()[0] == "model-a"
+
+
+def test_zarr_round_trip_and_atomic_replace(leaderboard, tmp_path):
+    path = tmp_path / "leaderboard.zarr"
+    write_leaderboard(leaderboard, path)
+    write_leaderboard(leaderboard, path)  # replacing an existing store
+    reopened = xr.open_zarr(path)
+    xr.testing.assert_identical(reopened.load(), open_leaderboard(path))
+    np.testing.assert_array_equal(reopened.score.values, leaderboard.score.values)
+    assert reopened.attrs["schema_version"] == 1 and json.loads(reopened.attrs["benchmarks"])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_report_escapes_user_strings(leaderboard, tmp_path):
+    write_report(leaderboard, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<img") >= 1 and "id=\"leaderboard\"" in page

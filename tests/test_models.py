@@ -1,0 +1,97 @@
+"""Node models: one conformance check over the registry, plus model-specific science."""
+
+import numpy as np
+import pytest
+from reference import rww_ei_euler
+
+from fwbm_bench.connectome import delay_steps
+from fwbm_bench.errors import ConfigError
+from fwbm_bench.models import MODELS
+from fwbm_bench.models.rww_ei import ReducedWongWangEI, fic_fixed_point, fic_weights
+from fwbm_bench.simulate import simulate
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_node_model_conformance(name):
+    model = MODELS[name]
+    assert model.name == name and model.description and model.citation
+    assert model.coupling_variable in model.state_variables
+    assert model.bold_variable in model.output_variables
+    assert callable(model.kernel)
+    names = [p.name for p in model.parameters]
+    assert len(names) == len(set(names))
+    for parameter in model.parameters:
+        low, high = parameter.bounds
+        assert low <= parameter.default <= high, parameter.name
+        assert parameter.unit and parameter.description and parameter.citation, parameter.name
+    with pytest.raises(ConfigError, match=f"model '{name}' has no parameter 'nonsense'"):
+        model.resolve({"nonsense": 1.0}, 1)
+    first = model.parameters[0]
+    with pytest.raises(ConfigError, match=f"parameter '{first.name}' must lie in"):
+        model.resolve({first.name: first.bounds[1] + 1.0}, 1)
+    weights = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
+    out = simulate(model, weights, np.full((3, 3), 20.0), {}, duration_ms=50.0, seeds=[1, 2],
+                   output_period_ms=1.0)
+    assert out.shape == (int(50.0 / 1.0), len(model.output_variables), 3, 2)
+    assert np.isfinite(out).all()
+
+
+def test_rww_kernel_matches_numpy_reference():
+    """Deterministic and noisy trajectories equal an independent NumPy Euler loop."""
+    rng = np.random.default_rng(7)
+    weights = rng.random((4, 4))
+    np.fill_diagonal(weights, 0)
+    lengths = rng.uniform(5, 60, (4, 4))
+    dt, n_steps, G = 0.5, 400, 0.3
+    p = {q.name: q.default for q in ReducedWongWangEI.parameters} | {"G": G}
+    J = fic_weights(p, weights.sum(axis=1))
+    _, s_e0, s_i0 = fic_fixed_point(p)
+    out = simulate(ReducedWongWangEI, weights, lengths, {"G": G}, duration_ms=n_steps * dt,
+                   seeds=[11], dt_ms=dt, output_period_ms=dt, conduction_speed_m_per_s=5.0)
+    noise = np.random.Generator(np.random.PCG64(11)).standard_normal((n_steps, 2, 4))
+    s_ref, r_ref = rww_ei_euler(weights, delay_steps(lengths, 5.0, dt), G, J, p, np.full(4, s_e0),
+                                np.full(4, s_i0), n_steps, dt, noise)
+    np.testing.assert_allclose(out[:, 0, :, 0], s_ref, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out[:, 1, :, 0], r_ref, rtol=1e-10, atol=1e-9)
+
+
+def test_fic_fixed_point_is_deco_2014_target():
+    p = {q.name: q.default for q in ReducedWongWangEI.parameters}
+    current_e, s_e, s_i = fic_fixed_point(p)
+    assert current_e == pytest.approx(125 / 310 - 0.026)
+    # literature.md section 3 (computed there independently): r_E = 3.063 Hz, S_E* = 0.1641, S_I* = 0.0392
+    assert s_e == pytest.approx(0.1641, abs=1e-4)
+    assert s_i == pytest.approx(0.0392, abs=1e-4)
+    J = fic_weights(p | {"G": 1.0}, np.array([0.0, 1.0]))
+    assert J[0] == pytest.approx(1.002, abs=2e-3)
+    assert J[1] - J[0] == pytest.approx(0.628, abs=2e-3)
+
+
+G_GRID = np.linspace(0.0, 0.35, 8)  # the fitting grid of the rww-ei-fic entry
+
+
+def test_fic_keeps_deterministic_rates_at_3_hz_on_hcp(hcp_connectome):
+    out = simulate(ReducedWongWangEI, hcp_connectome.weights, hcp_connectome.tract_lengths_mm,
+                   {"G": G_GRID, "sigma": 0.0}, duration_ms=2000.0, seeds=range(8), dt_ms=1.0)
+    np.testing.assert_allclose(out[-500:, 1], 3.063, atol=0.01)
+
+
+def test_fic_keeps_noisy_mean_rates_near_3_hz_across_the_grid(hcp_connectome):
+    """Deco et al. (2014): FIC clamps excitatory rates at ~3 Hz whatever the coupling."""
+    out = simulate(ReducedWongWangEI, hcp_connectome.weights, hcp_connectome.tract_lengths_mm,
+                   {"G": G_GRID}, duration_ms=12000.0, seeds=range(8), dt_ms=1.0)
+    mean_rate = out[2000:, 1].mean(axis=(0, 1))
+    assert np.all((mean_rate > 2.8) & (mean_rate < 4.5)), mean_rate
+    without_fic = simulate(ReducedWongWangEI, hcp_connectome.weights, hcp_connectome.tract_lengths_mm,
+                           {"G": 0.35, "fic": 0.0}, duration_ms=3000.0, seeds=[0], dt_ms=1.0)
+    assert without_fic[1000:, 1].mean() > 8.0  # without FIC the coupled network leaves 3 Hz
+
+
+def test_benchmark_dt_gives_the_same_rates_as_reference_dt(hcp_connectome):
+    """dt = 1 ms (benchmark default) vs the model's reference 0.1 ms: mean r_E within 5 %."""
+    rates = []
+    for dt in (0.1, 1.0):
+        out = simulate(ReducedWongWangEI, hcp_connectome.weights, hcp_connectome.tract_lengths_mm,
+                       {"G": [0.1, 0.25]}, duration_ms=6000.0, seeds=[3, 4], dt_ms=dt, output_period_ms=1.0)
+        rates.append(out[1000:, 1].mean(axis=(0, 1)))
+    np.testing.assert_allclose(rates[1], rates[0], rtol=0.05)

@@ -1,0 +1,86 @@
+"""End to end: Snakemake on the quick preset in a temporary directory; CLI-level errors."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _workdir(tmp_path) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(ROOT / "Snakefile", work)
+    shutil.copytree(ROOT / "workflow", work / "workflow")
+    shutil.copytree(ROOT / "config", work / "config")
+    return work
+
+
+def _snakemake(work, *args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=work, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+@pytest.mark.slow
+def test_quick_preset_end_to_end(tmp_path):
+    work = _workdir(tmp_path)
+    run = _snakemake(work, "--cores", "2", "--configfile", "config/quick.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    ds = xr.open_zarr(work / "results" / "leaderboard.zarr")
+    assert list(ds.entry.values) == ["rww-ei-fic", "rww-ei-uncoupled", "sc-as-fc"]
+    assert list(ds.subject.values) == ["hcp-101309", "hcp-102311"]
+    ok = ds.status.values == "ok"
+    assert np.isfinite(ds.score.values[ok]).all() and np.isfinite(ds.raw.values[ok]).all()
+    assert ok.sum() == 2 * (2 + 2 + 1) + 2 * 2  # fc+fcd for 2 models, fc for sc-as-fc; task for 2 models
+    for entry in ds.entry.values:
+        fc = ds.score.sel(entry=entry, benchmark="hcp-fc-corr", connectome="empirical")
+        assert np.isfinite(fc.values).all(), entry
+    assert np.isfinite(ds.overall.values).all()
+    assert (ds.fitted_G.sel(entry="rww-ei-fic") >= 0).all()
+    assert (ds.wall_s.sel(entry="rww-ei-fic") > 0).all()
+    assert (work / "results" / "leaderboard.csv").read_text().startswith("entry,overall,coverage")
+    assert "<table" in (work / "results" / "report" / "index.html").read_text()
+
+
+def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
+    run = _snakemake(_workdir(tmp_path), "-n", "--quiet", "rules")
+    assert run.returncode == 0, run.stderr[-2000:]
+    counts = {line.split()[0]: int(line.split()[1]) for line in run.stdout.splitlines()
+              if len(line.split()) == 2 and line.split()[1].isdigit()}
+    # default config: 4 subjects x 2 connectomes x 3 entries (x 1 task)
+    assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 8
+    assert counts["fit"] == counts["simulate_rest"] == counts["score_rest"] == counts["run_task"] == 24
+
+
+def test_config_typo_stops_snakemake_with_one_line(tmp_path):
+    work = _workdir(tmp_path)
+    (work / "config" / "bad.yaml").write_text("subjects: [hcp-101309]\nentries: [rww-ei-fic]\nsimulaton: {}\n")
+    run = _snakemake(work, "-n", "--configfile", "config/bad.yaml")
+    assert run.returncode != 0
+    assert "fwbm-bench config error: config: unknown key(s) ['simulaton']" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_bad_user_data_fails_its_job_with_one_line_and_keeps_other_results(tmp_path):
+    work = _workdir(tmp_path)
+    data = tmp_path / "mine"
+    (data / "sub01").mkdir(parents=True)
+    (data / "card.yaml").write_text("name: mine\ntr_s: 2.0\n")
+    np.save(data / "sub01" / "weights.npy", np.ones((3, 4)))
+    np.save(data / "sub01" / "tract_lengths.npy", np.ones((3, 3)))
+    (data / "sub01" / "labels.txt").write_text("a\nb\nc\n")
+    (work / "config" / "mine.yaml").write_text(
+        f"subjects: [mine-sub01, hcp-101309]\nentries: [sc-as-fc]\nuser_datasets: {{mine: '{data}'}}\n")
+    kept = _snakemake(work, "results/subjects/hcp-101309.npz", "--cores", "1", "--configfile", "config/mine.yaml")
+    assert kept.returncode == 0, kept.stderr[-2000:]
+    run = _snakemake(work, "--cores", "1", "--configfile", "config/mine.yaml", "--keep-going")
+    assert run.returncode != 0
+    assert "fwbm-bench error: " in run.stderr
+    assert "structural weights: expected a square matrix, found shape (3, 4)" in run.stderr
+    assert (work / "results" / "subjects" / "hcp-101309.npz").exists()
