@@ -1,7 +1,7 @@
 # fwbm-bench: score functional whole-brain models against empirical data.
 #   snakemake --cores 2                              default benchmark (config/config.yaml)
 #   snakemake --cores 2 --configfile config/quick.yaml   quick preset (tests, CI)
-# Stages: prepare subject -> connectome -> fit -> simulate -> score / task -> leaderboard -> report
+# Stages: prepare subject -> connectome -> fit -> simulate -> observables -> score / task -> leaderboard -> report
 
 from snakemake.utils import min_version
 

@@ -55,7 +55,8 @@ def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
               if len(line.split()) == 2 and line.split()[1].isdigit()}
     # default config: 4 subjects x 2 connectomes x 3 entries (x 1 task)
     assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 8
-    assert counts["fit"] == counts["simulate_rest"] == counts["score_rest"] == counts["run_task"] == 24
+    assert counts["fit"] == counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 24
+    assert counts["run_task"] == 24 and counts["leaderboard"] == counts["report"] == 1
 
 
 def test_config_typo_stops_snakemake_with_one_line(tmp_path):

@@ -1,7 +1,18 @@
+rule observables:
+    input:
+        "results/rest/{entry}/{subject}/{connectome}.npz",
+    output:
+        "results/observables/{entry}/{subject}/{connectome}.npz",
+    log:
+        "results/logs/observables/{entry}/{subject}/{connectome}.log",
+    script:
+        "../scripts/observables.py"
+
+
 rule score_rest:
     input:
         subject="results/subjects/{subject}.npz",
-        simulation="results/rest/{entry}/{subject}/{connectome}.npz",
+        observables="results/observables/{entry}/{subject}/{connectome}.npz",
         fit="results/fits/{entry}/{subject}/{connectome}.json",
     output:
         "results/scores/{entry}/{subject}/{connectome}.json",

@@ -109,9 +109,10 @@ def fit_entry(entry: Entry, subject, connectome: Connectome, settings: RestSetti
 
 def simulate_scoring_run(entry: Entry, subject, connectome: Connectome, params: dict,
                          settings: RestSettings) -> dict:
-    """The entry's predicted resting observables at its fitted parameters.
+    """The entry's raw predicted resting signal at its fitted parameters.
 
-    Returns arrays: ``fc`` always; ``bold`` (regions x volumes, preprocessed) for models.
+    Returns arrays: ``bold`` (regions x volumes, % signal change, at the subject's TR) for
+    models; ``fc`` for baselines that predict FC directly; empty for subjects without BOLD.
     """
     if not entry.is_model:
         return {"fc": BASELINE_PREDICTORS[entry.name](connectome)}
@@ -121,12 +122,24 @@ def simulate_scoring_run(entry: Entry, subject, connectome: Connectome, params: 
     seed = derive_seed(entry.name, subject.subject_id, connectome.variant, "rest", 1)
     bold = simulate_bold(entry, connectome, params, [seed], held_out.shape[1], subject.tr_s, settings,
                          label=f"rest {entry.name}/{subject.subject_id}/{connectome.variant}")[0]
-    clean = preprocess_bold(bold, subject.tr_s, settings.band_hz, what="simulated BOLD")
-    return {"bold": clean, "fc": functional_connectivity(clean), "tr_s": np.array(subject.tr_s)}
+    return {"bold": bold, "tr_s": np.array(subject.tr_s)}
+
+
+def rest_observables(simulated: dict, settings: RestSettings) -> dict:
+    """Observables of a raw simulated signal: preprocessed BOLD and its FC (same pipeline as
+    for the empirical BOLD); a baseline's FC passes through unchanged."""
+    if "bold" not in simulated:
+        return dict(simulated)
+    tr_s = float(simulated["tr_s"])
+    clean = preprocess_bold(simulated["bold"], tr_s, settings.band_hz, what="simulated BOLD")
+    return {"bold": clean, "fc": functional_connectivity(clean), "tr_s": np.array(tr_s)}
 
 
 def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
-    """Raw value, split-half ceiling and normalised score for every rest benchmark."""
+    """Raw value, split-half ceiling and normalised score for every rest benchmark.
+
+    ``simulated``: the entry's observables (:func:`rest_observables`).
+    """
     rows = []
     benchmarks = rest_benchmarks(subject.dataset)
     if not subject.has_bold:
@@ -182,14 +195,20 @@ def run_rest_simulation(entry: Entry, subject_path, connectome_path, fit_path, c
     np.savez(output_path, **arrays)
 
 
-def run_rest_scoring(entry: Entry, subject_path, simulation_path, fit_path, config: dict,
+def run_rest_observables(simulation_path, config: dict, output_path) -> None:
+    with np.load(simulation_path, allow_pickle=False) as arrays:
+        simulated = {key: arrays[key] for key in arrays.files}
+    np.savez(output_path, **rest_observables(simulated, RestSettings.from_config(config)))
+
+
+def run_rest_scoring(entry: Entry, subject_path, observables_path, fit_path, config: dict,
                      output_path) -> None:
     from fwbm_bench.pipeline.io import read_json
 
     subject = load_subject_file(subject_path)
-    with np.load(simulation_path, allow_pickle=False) as arrays:
-        simulated = {key: arrays[key] for key in arrays.files}
-    rows = score_rest(simulated, subject, RestSettings.from_config(config))
+    with np.load(observables_path, allow_pickle=False) as arrays:
+        observables = {key: arrays[key] for key in arrays.files}
+    rows = score_rest(observables, subject, RestSettings.from_config(config))
     fit = read_json(fit_path)
     write_json(output_path, {"entry": entry.name, "subject": subject.subject_id,
                              "connectome": fit["connectome"], "results": rows,
