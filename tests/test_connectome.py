@@ -6,8 +6,8 @@ import pytest
 
 from fwbm_bench.connectome import build_connectome, delay_steps, normalise_weights
 from fwbm_bench.data import load_subject
-from fwbm_bench.metrics import matrix_correlation
 from fwbm_bench.errors import ConfigError, InputError
+from fwbm_bench.metrics import matrix_correlation
 
 
 def test_max_normalisation(hcp_subject):

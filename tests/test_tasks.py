@@ -6,6 +6,7 @@ import pytest
 from fwbm_bench.data import load_subject
 from fwbm_bench.errors import ConfigError, InputError
 from fwbm_bench.models import get_model
+from fwbm_bench.scoring import TASK_BENCHMARKS
 from fwbm_bench.tasks import TASKS, get_task
 from fwbm_bench.tasks.contracts import select_regions
 
@@ -29,6 +30,7 @@ def test_missing_contract_labels_are_a_clear_error():
 def test_task_conformance(name, hcp_connectome):
     task = get_task(name, trials_per_condition=5)
     assert task.name == name and task.description and task.citation
+    assert name in TASK_BENCHMARKS, "every task needs a benchmark entry in fwbm_bench.scoring"
     result = task.run(get_model("rww_ei"), hcp_connectome, {"G": 0.3}, seed_parts=("t",), dt_ms=1.0,
                       conduction_speed_m_per_s=10.0)
     assert len(result["p_correct"]) == len(result["coherence_pct"])

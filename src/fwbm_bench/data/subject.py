@@ -12,6 +12,7 @@ from fwbm_bench.data.validate import (
     check_square_matrix,
     check_vectors,
 )
+from fwbm_bench.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Subject:
         if self.bold is not None:
             bold = check_bold(self.bold, n_regions, f"{where}: BOLD")
             if self.tr_s is None or not np.isfinite(self.tr_s) or self.tr_s <= 0:
-                raise_tr(where, self.tr_s)
+                raise InputError(f"{where}: BOLD needs a repetition time tr_s > 0 seconds, found {self.tr_s!r}")
         weights = weights.copy()
         np.fill_diagonal(weights, 0.0)
         object.__setattr__(self, "weights", weights)
@@ -145,8 +146,3 @@ def load_subject_file(path) -> Subject:
     with np.load(path, allow_pickle=False) as arrays:
         return subject_from_arrays(arrays)
 
-
-def raise_tr(where: str, tr_s) -> None:
-    from fwbm_bench.errors import InputError
-
-    raise InputError(f"{where}: BOLD needs a repetition time tr_s > 0 seconds, found {tr_s!r}")

@@ -137,7 +137,7 @@ def add_aggregates(ds: xr.Dataset, registry: dict) -> xr.Dataset:
     overall = criterion_score.mean(axis=1)
     overall_coverage = criterion_coverage.mean(axis=1)
     return ds.assign(
-        benchmark_score=benchmark_score.fillna(np.nan),
+        benchmark_score=benchmark_score,
         benchmark_coverage=benchmark_coverage.astype(float),
         criterion_score=(("entry", "criterion"), criterion_score),
         criterion_coverage=(("entry", "criterion"), criterion_coverage),
@@ -154,7 +154,8 @@ def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
         table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
     for benchmark in ds.benchmark.values:
         table[str(benchmark)] = ds.benchmark_score.sel(benchmark=benchmark).values
+    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
     for name in ds.data_vars:
         if str(name).startswith("fitted_"):
-            table[f"{name} (mean)"] = ds[name].sel(connectome=ds.connectome.values[0]).mean("subject").values
+            table[f"{name} (mean)"] = ds[name].sel(connectome=reference).mean("subject").values
     return table.sort_values("overall", ascending=False).reset_index(drop=True)

@@ -18,7 +18,7 @@ def run_task_stage(entry: Entry, task_name: str, connectome_path, fit_path, conf
                    output_path) -> None:
     connectome = Connectome.load(connectome_path)
     fit = read_json(fit_path)
-    benchmark = TASK_BENCHMARKS[0]
+    benchmark = TASK_BENCHMARKS[task_name]
     result = {"entry": entry.name, "subject": connectome.subject_id, "connectome": connectome.variant,
               "task": task_name}
     if not entry.is_model:

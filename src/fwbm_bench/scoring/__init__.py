@@ -51,13 +51,14 @@ def rest_benchmarks(dataset: str) -> list[Benchmark]:
     ]
 
 
-TASK_BENCHMARKS = [
-    Benchmark("roitman2002-psychometric", 1, "psychometric_loglik", "C3",
+#: task name -> its benchmark
+TASK_BENCHMARKS = {
+    "perceptual_decision": Benchmark("roitman2002-psychometric", 1, "psychometric_loglik", "C3",
               "saturated binomial model of the monkeys' own proportions (= 1)",
               "(LL_model - LL_chance) / (LL_saturated - LL_chance), clipped to [0, 1]",
               "decoded choice accuracy per coherence vs Roitman & Shadlen's 6149 trials",
               "Roitman & Shadlen 2002, J Neurosci 22:9475"),
-]
+}
 
 
 def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
@@ -65,7 +66,7 @@ def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
     for dataset in datasets_with_bold:
         for benchmark in rest_benchmarks(dataset):
             registry[benchmark.identifier] = benchmark
-    for benchmark in TASK_BENCHMARKS:
+    for benchmark in TASK_BENCHMARKS.values():
         registry[benchmark.identifier] = benchmark
     return registry
 
