@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from fwbm_bench._numba import njit
 from fwbm_bench.errors import ConfigError, InputError, SimulationError
-from fwbm_bench.models.base import NodeModel, Parameter
+from fwbm_bench.models.base import NodeModel, Parameter, register_node_step
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
 from fwbm_bench.simulate import Stimulus, simulate
 from fwbm_bench.simulate.primitives import gather_delayed_coupling, push_history
@@ -74,15 +73,10 @@ def test_bad_connectome_fails_before_numba():
         simulate(ReducedWongWangEI, W, L * np.nan, {}, duration_ms=10.0, seeds=[0])
 
 
-@njit
-def _exploding_kernel(state, history, head, step0, n_steps, dt, in_ptr, in_idx, in_delay, in_weight,
-                      global_params, node_params, noise, pulse_windows, pulse_amplitudes, decimation, out):
-    for t in range(n_steps):
-        for i in range(state.shape[1]):
-            for b in range(state.shape[2]):
-                state[0, i, b] += dt * global_params[0, b] * state[0, i, b] * (i + 1)
-                out[t // decimation, 0, i, b] += state[0, i, b] / decimation
-    return head
+def _exploding_step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
+                    out_row, weight):
+    state[0, i, b] += dt * global_params[0, b] * state[0, i, b] * (i + 1)
+    out_row[0, i, b] += state[0, i, b] * weight
 
 
 class _ExplodingModel(NodeModel):
@@ -93,12 +87,14 @@ class _ExplodingModel(NodeModel):
     bold_variable = "x"
     noise_variables = ("x",)
     parameters = (Parameter("growth", 50.0, "1/ms", (0.0, 1e6), "growth rate", "test"),)
-    kernel = _exploding_kernel
 
     @classmethod
     def prepare(cls, params, weights):
         batch = len(params["growth"])
         return np.array([params["growth"]]), np.zeros((0, len(weights), batch)), np.ones((1, len(weights), batch))
+
+
+register_node_step(_ExplodingModel, _exploding_step)
 
 
 def test_divergence_stops_with_region_and_time():

@@ -7,20 +7,39 @@ A node model is a :class:`NodeModel` subclass in its own file plus one entry in
 - ``output_variables`` recorded (time-averaged) by the integrator and ``bold_variable``,
   the output that drives the haemodynamic model;
 - ``parameters``: :class:`Parameter` objects (default, unit, bounds, citation);
-- ``kernel``: a module-level ``@njit`` chunk integrator with the signature documented in
-  :mod:`fwbm_bench.simulate.integrator` (numba's disk cache only works for module-level
-  functions, not for functions passed as arguments or closures; see _numba.py).
+- one step of one region: a function registered with :func:`register_node_step`, which
+  the generic time loop of :mod:`fwbm_bench.simulate.kernel` calls for every region and
+  batch element (``register_node_step`` explains why this, and not a function argument).
 
 Every registered model passes :func:`fwbm_bench.models.conformance.check_node_model`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import sys
+from collections import namedtuple
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from fwbm_bench.errors import ConfigError
+
+
+def node_step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
+              out_row, weight):
+    """Advance region ``i`` of batch element ``b`` by one step (implemented per model).
+
+    ``state`` (n_state, N, B) is updated in place; ``coupling`` and ``ext`` are this node's
+    delayed network input and external current; ``noise_t`` (n_noise, N, B) this step's
+    standard normal draws; ``out_row`` (n_outputs, N, B) receives each output times ``weight``
+    (1 / decimation, so a row holds the average over its output period).
+    """
+    raise NotImplementedError("node_step is implemented per model through numba's overload")
 
 
 @dataclass(frozen=True)
@@ -62,7 +81,7 @@ class NodeModel:
     noise_variables: tuple = ()
     parameters: tuple = ()
     default_dt_ms: float = 0.1
-    kernel = None  # module-level @njit function, see simulate.integrator
+    tag = None  # set by register_node_step: the numba dispatch key of this model
 
     @classmethod
     def parameter(cls, name: str) -> Parameter:
@@ -104,3 +123,33 @@ class NodeModel:
         (Q, N, B) and (n_state, N, B).
         """
         raise NotImplementedError
+
+
+def register_node_step(model_class, step_impl):
+    """Register ``step_impl`` as ``model_class``'s one-region step and give it a ``tag``.
+
+    ``step_impl(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt,
+    sqrt_dt, out_row, weight)`` follows :func:`node_step`; it is
+    compiled inline into the shared time loop. The tag is an instance of a NamedTuple whose
+    type name holds a hash of the model's source file: the compiled loop is cached per tag
+    type, so an edited model never reuses a stale compiled loop.
+    """
+    source = inspect.getsourcefile(model_class)
+    try:
+        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:10]
+    except (OSError, TypeError):
+        digest = "nosource"
+    tag_type = namedtuple(f"{model_class.__name__}Tag_{digest}", ["model"])
+    # numba pickles the tag type into its cache; it must be importable by module and name
+    tag_type.__module__ = model_class.__module__
+    setattr(sys.modules[model_class.__module__], tag_type.__name__, tag_type)
+
+    @overload(node_step, jit_options={"cache": True})
+    def _dispatch(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
+                  out_row, weight):
+        if isinstance(tag, (types.NamedTuple, types.NamedUniTuple)) and tag.instance_class is tag_type:
+            return step_impl
+        return None
+
+    model_class.tag = tag_type(0)
+    return model_class

@@ -32,8 +32,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from fwbm_bench._numba import njit
-from fwbm_bench.models.base import NodeModel, Parameter
-from fwbm_bench.simulate.primitives import external_input, gather_delayed_coupling, push_history
+from fwbm_bench.models.base import NodeModel, Parameter, register_node_step
 
 _DECO2014 = "Deco et al. 2014, J Neurosci 34:7886"
 
@@ -101,56 +100,27 @@ def _rate(current, gain, threshold, curvature):
     return x / (1.0 - math.exp(-curvature * x))
 
 
-@njit
-def integrate_chunk(state, history, head, step0, n_steps, dt, in_ptr, in_idx, in_delay,
-                    in_weight, global_params, node_params, noise, pulse_windows,
-                    pulse_amplitudes, decimation, out):
-    """Euler-Maruyama over ``n_steps``; see simulate.integrator for the contract."""
-    n_regions = state.shape[1]
-    batch = state.shape[2]
-    coupling = np.empty((n_regions, batch))
-    ext = np.zeros((n_regions, batch))
-    sqrt_dt = math.sqrt(dt)
-    for t in range(n_steps):
-        gather_delayed_coupling(history, head, in_ptr, in_idx, in_delay, in_weight, coupling)
-        external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
-        row = t // decimation
-        for b in range(batch):
-            g = global_params[0, b]
-            a_e = global_params[1, b]
-            b_e = global_params[2, b]
-            d_e = global_params[3, b]
-            gamma_e = global_params[4, b]
-            tau_e = global_params[5, b]
-            w_plus = global_params[6, b]
-            j_nmda = global_params[7, b]
-            i_0 = global_params[8, b]
-            w_e = global_params[9, b]
-            w_i = global_params[10, b]
-            a_i = global_params[11, b]
-            b_i = global_params[12, b]
-            d_i = global_params[13, b]
-            gamma_i = global_params[14, b]
-            tau_i = global_params[15, b]
-            sigma = global_params[16, b]
-            for i in range(n_regions):
-                s_e = state[0, i, b]
-                s_i = state[1, i, b]
-                current_e = (w_e * i_0 + w_plus * j_nmda * s_e + g * j_nmda * coupling[i, b]
-                             - node_params[0, i, b] * s_i + ext[i, b])
-                current_i = w_i * i_0 + j_nmda * s_e - s_i
-                rate_e = _rate(current_e, a_e, b_e, d_e)
-                rate_i = _rate(current_i, a_i, b_i, d_i)
-                s_e += dt * (-s_e / tau_e + (1.0 - s_e) * gamma_e * rate_e / 1000.0)
-                s_i += dt * (-s_i / tau_i + gamma_i * rate_i / 1000.0)
-                s_e += sigma * sqrt_dt * noise[t, 0, i, b]
-                s_i += sigma * sqrt_dt * noise[t, 1, i, b]
-                state[0, i, b] = min(max(s_e, 0.0), 1.0)
-                state[1, i, b] = min(max(s_i, 0.0), 1.0)
-                out[row, 0, i, b] += state[0, i, b] / decimation
-                out[row, 1, i, b] += rate_e / decimation
-        head = push_history(history, head, state[0])
-    return head
+def _step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
+          out_row, weight):
+    """One Euler-Maruyama step of region i, batch element b (see models.base.node_step)."""
+    s_e = state[0, i, b]
+    s_i = state[1, i, b]
+    j_nmda = global_params[7, b]
+    i_0 = global_params[8, b]
+    current_e = (global_params[9, b] * i_0 + global_params[6, b] * j_nmda * s_e
+                 + global_params[0, b] * j_nmda * coupling - node_params[0, i, b] * s_i + ext)
+    current_i = global_params[10, b] * i_0 + j_nmda * s_e - s_i
+    rate_e = _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b])
+    rate_i = _rate(current_i, global_params[11, b], global_params[12, b], global_params[13, b])
+    sigma = global_params[16, b]
+    s_e += dt * (-s_e / global_params[5, b] + (1.0 - s_e) * global_params[4, b] * rate_e / 1000.0)
+    s_i += dt * (-s_i / global_params[15, b] + global_params[14, b] * rate_i / 1000.0)
+    s_e += sigma * sqrt_dt * noise_t[0, i, b]
+    s_i += sigma * sqrt_dt * noise_t[1, i, b]
+    state[0, i, b] = min(max(s_e, 0.0), 1.0)
+    state[1, i, b] = min(max(s_i, 0.0), 1.0)
+    out_row[0, i, b] += state[0, i, b] * weight
+    out_row[1, i, b] += rate_e * weight
 
 
 class ReducedWongWangEI(NodeModel):
@@ -165,7 +135,6 @@ class ReducedWongWangEI(NodeModel):
     noise_variables = ("S_E", "S_I")
     parameters = PARAMETERS
     default_dt_ms = 0.1
-    kernel = integrate_chunk
 
     @classmethod
     def prepare(cls, params, weights):
@@ -183,3 +152,6 @@ class ReducedWongWangEI(NodeModel):
             initial[0, :, b] = s_e
             initial[1, :, b] = s_i
         return global_params, local_inhibition, initial
+
+
+register_node_step(ReducedWongWangEI, _step)

@@ -1,10 +1,7 @@
 """The one integrator wrapper every node model runs through.
 
-Kernel contract (each model's module-level ``@njit`` function)::
-
-    head = kernel(state, history, head, step0, n_steps, dt, in_ptr, in_idx, in_delay,
-                  in_weight, global_params, node_params, noise, pulse_windows,
-                  pulse_amplitudes, decimation, out)
+Arrays handed to the shared time loop (:func:`fwbm_bench.simulate.kernel.integrate_chunk`)
+and, per region, to the model's step::
 
     state            (n_state, N, B)   advanced in place
     history          (L, N, B)         ring buffer of the coupling variable, slot ``head`` = now
@@ -14,8 +11,8 @@ Kernel contract (each model's module-level ``@njit`` function)::
     noise            (n_steps, n_noise, N, B) standard normal draws
     pulse_windows    (K, 2) int64      [on, off) step windows of external input pulses
     pulse_amplitudes (K, N, B)         input current of each pulse
-    out              (n_steps // decimation, n_outputs, N, B) zero-filled; the kernel
-                                        adds each step's outputs divided by ``decimation``
+    out              (n_steps // decimation, n_outputs, N, B) zero-filled; each step adds
+                                        its outputs divided by ``decimation``
 
 The wrapper validates everything first (clear errors, never a numba traceback), draws
 noise chunk by chunk from one generator per batch element (so an element's trajectory
@@ -35,6 +32,7 @@ import numpy as np
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.data.validate import check_square_matrix
 from fwbm_bench.errors import ConfigError, SimulationError
+from fwbm_bench.simulate.kernel import integrate_chunk
 
 log = logging.getLogger("fwbm_bench.simulate")
 
@@ -143,9 +141,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         for b, generator in enumerate(generators):
             noise[:, :, :, b] = generator.standard_normal((n_steps, n_noise, n_regions))
         out = np.zeros((n_out, n_outputs, n_regions, batch))
-        head = model.kernel(state, history, head, step0, n_steps, dt_ms, in_ptr, in_idx,
-                            in_delay, in_weight, global_params, node_params, noise, windows,
-                            amplitudes, decimation, out)
+        head = integrate_chunk(model.tag, state, history, head, step0, n_steps, dt_ms, in_ptr,
+                               in_idx, in_delay, in_weight, global_params, node_params, noise,
+                               windows, amplitudes, decimation, coupling_index, out)
         if not np.isfinite(out).all():
             bad = np.argwhere(~np.isfinite(out))[0]
             raise SimulationError(
