@@ -48,3 +48,24 @@ def balloon_windkessel_euler(drive, dt_s, kappa=0.64, gamma=0.32, tau=2.0, alpha
         s, f, v, q = s + dt_s * ds, f + dt_s * df, v + dt_s * dv, q + dt_s * dq
         out.append(v0 * (k1 * (1 - q) + k2 * (1 - q / v) + k3 * (1 - v)))
     return np.array(out)
+
+
+def hopf_euler(weights, delays, G, a, f, beta, x0, y0, n_steps, dt_ms, noise):
+    """Euler run of delayed, diffusively coupled Stuart-Landau oscillators (time in s)."""
+    n = len(weights)
+    dt = dt_ms * 1e-3
+    xs, ys = [np.array(x0, float)], [np.array(y0, float)]
+    strength = weights.sum(axis=1)
+    omega = 2 * np.pi * f
+    out = []
+    for t in range(n_steps):
+        x, y = xs[-1], ys[-1]
+        cx = np.array([sum(weights[i, j] * xs[max(0, len(xs) - 1 - delays[i, j])][j] for j in range(n)) for i in range(n)])
+        cy = np.array([sum(weights[i, j] * ys[max(0, len(ys) - 1 - delays[i, j])][j] for j in range(n)) for i in range(n)])
+        radial = a - x**2 - y**2
+        dx = radial * x - omega * y + G * (cx - strength * x)
+        dy = radial * y + omega * x + G * (cy - strength * y)
+        xs.append(x + dt * dx + beta * np.sqrt(dt) * noise[t, 0])
+        ys.append(y + dt * dy + beta * np.sqrt(dt) * noise[t, 1])
+        out.append(np.stack([xs[-1], ys[-1]]))
+    return np.array(out)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from reference import rww_ei_euler
+from reference import hopf_euler, rww_ei_euler
 
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.errors import ConfigError
@@ -15,7 +15,7 @@ from fwbm_bench.simulate import simulate
 def test_node_model_conformance(name):
     model = MODELS[name]
     assert model.name == name and model.description and model.citation
-    assert model.coupling_variable in model.state_variables
+    assert model.coupling_variables and set(model.coupling_variables) <= set(model.state_variables)
     assert model.bold_variable in model.output_variables
     assert model.tag is not None, "register the model's step with register_node_step"
     names = [p.name for p in model.parameters]
@@ -95,3 +95,40 @@ def test_benchmark_dt_gives_the_same_rates_as_reference_dt(hcp_connectome):
                        {"G": [0.1, 0.25]}, duration_ms=6000.0, seeds=[3, 4], dt_ms=dt, output_period_ms=1.0)
         rates.append(out[1000:, 1].mean(axis=(0, 1)))
     np.testing.assert_allclose(rates[1], rates[0], rtol=0.05)
+
+
+def test_hopf_limit_cycle_radius_is_sqrt_a():
+    """Isolated regions above the bifurcation settle on a circle of radius sqrt(a) at f."""
+    weights = np.zeros((2, 2))
+    weights[0, 1] = weights[1, 0] = 1.0
+    out = simulate(MODELS["hopf"], weights, np.full((2, 2), 10.0), {"a": 0.25, "f": 1.0, "beta": 0.0},
+                   duration_ms=20000.0, seeds=[0], dt_ms=0.1, output_period_ms=0.1)
+    radius = np.hypot(out[-20000:, 0, :, 0], out[-20000:, 1, :, 0])
+    # Euler's O(omega^2 dt) bias: r^2 = a + omega^2 dt / 2 = 0.25197 -> r = 0.502
+    np.testing.assert_allclose(radius, 0.5, rtol=0.01)
+    upward = np.sum((out[-20000:-1, 0, 0, 0] < 0) & (out[-19999:, 0, 0, 0] >= 0))
+    assert upward == 2  # 2 s at 1 Hz
+
+
+def test_hopf_below_bifurcation_has_the_linear_noise_variance():
+    """a < 0, small noise: each coordinate is an OU-like process with variance beta^2 / (2 |a|)."""
+    weights = np.zeros((2, 2))
+    out = simulate(MODELS["hopf"], weights, np.zeros((2, 2)), {"a": -0.5, "beta": 0.05, "f": 0.05},
+                   duration_ms=200000.0, seeds=range(8), dt_ms=1.0, output_period_ms=10.0)
+    variance = out[1000:, :2].var()
+    assert variance == pytest.approx(0.05**2 / (2 * 0.5), rel=0.1)
+
+
+def test_hopf_kernel_matches_numpy_reference():
+    rng = np.random.default_rng(3)
+    weights = rng.random((4, 4))
+    np.fill_diagonal(weights, 0)
+    lengths = rng.uniform(5, 60, (4, 4))
+    params = {"G": 0.8, "a": 0.1, "f": 2.0, "beta": 0.05}
+    out = simulate(MODELS["hopf"], weights, lengths, params, duration_ms=300.0, seeds=[4], dt_ms=1.0,
+                   output_period_ms=1.0, conduction_speed_m_per_s=2.0)
+    _, _, initial = MODELS["hopf"].prepare(MODELS["hopf"].resolve(params, 1), weights)
+    noise = np.random.Generator(np.random.PCG64(4)).standard_normal((300, 2, 4))
+    expected = hopf_euler(weights, delay_steps(lengths, 2.0, 1.0), 0.8, 0.1, 2.0, 0.05,
+                          initial[0, :, 0], initial[1, :, 0], 300, 1.0, noise)
+    np.testing.assert_allclose(out[..., 0], expected, rtol=1e-10, atol=1e-13)

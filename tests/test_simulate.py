@@ -35,15 +35,16 @@ def test_chunk_size_does_not_change_results():
 
 
 def test_ring_buffer_returns_the_value_from_d_steps_ago():
-    history = np.zeros((5, 2, 1))
+    history = np.zeros((5, 1, 2, 1))
     head = 0
     for step in range(1, 8):
-        head = push_history(history, head, np.array([[float(step)], [10.0 * step]]))
-    coupling = np.zeros((2, 1))
-    # region 0 reads region 1 with delay 3: value written 3 steps before the newest (7) -> 4
+        state = np.array([[[float(step)], [10.0 * step]]])  # one variable, 2 regions, batch 1
+        head = push_history(history, head, state, np.array([0]))
+    coupling = np.zeros((1, 2, 1))
+    # region 0 reads region 1 with delay 3: the value written 3 steps before the newest (7) -> 40
     gather_delayed_coupling(history, head, np.array([0, 1, 1]), np.array([1]), np.array([3]),
                             np.array([2.0]), coupling)
-    assert coupling[0, 0] == 2.0 * 40.0 and coupling[1, 0] == 0.0
+    assert coupling[0, 0, 0] == 2.0 * 40.0 and coupling[0, 1, 0] == 0.0
 
 
 def test_stimulus_raises_rates_only_while_on():
@@ -82,7 +83,7 @@ def _exploding_step(tag, state, i, b, coupling, ext, global_params, node_params,
 class _ExplodingModel(NodeModel):
     name = "exploding"
     state_variables = ("x",)
-    coupling_variable = "x"
+    coupling_variables = ("x",)
     output_variables = ("x",)
     bold_variable = "x"
     noise_variables = ("x",)

@@ -34,8 +34,9 @@ def node_step(tag, state, i, b, coupling, ext, global_params, node_params, noise
               out_row, weight):
     """Advance region ``i`` of batch element ``b`` by one step (implemented per model).
 
-    ``state`` (n_state, N, B) is updated in place; ``coupling`` and ``ext`` are this node's
-    delayed network input and external current; ``noise_t`` (n_noise, N, B) this step's
+    ``state`` (n_state, N, B) is updated in place; ``coupling`` (n_coupling, N, B) holds the
+    delayed network input sum_j w_ij v_j(t - tau_ij) of each coupling variable v, ``ext``
+    (N, B) the external current; ``noise_t`` (n_noise, N, B) this step's
     standard normal draws; ``out_row`` (n_outputs, N, B) receives each output times ``weight``
     (1 / decimation, so a row holds the average over its output period).
     """
@@ -75,7 +76,7 @@ class NodeModel:
     description: str = ""
     citation: str = ""
     state_variables: tuple = ()
-    coupling_variable: str = ""
+    coupling_variables: tuple = ()
     output_variables: tuple = ()
     bold_variable: str = ""
     noise_variables: tuple = ()

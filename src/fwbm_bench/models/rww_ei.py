@@ -108,7 +108,7 @@ def _step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, 
     j_nmda = global_params[7, b]
     i_0 = global_params[8, b]
     current_e = (global_params[9, b] * i_0 + global_params[6, b] * j_nmda * s_e
-                 + global_params[0, b] * j_nmda * coupling - node_params[0, i, b] * s_i + ext)
+                 + global_params[0, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * s_i + ext[i, b])
     current_i = global_params[10, b] * i_0 + j_nmda * s_e - s_i
     rate_e = _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b])
     rate_i = _rate(current_i, global_params[11, b], global_params[12, b], global_params[13, b])
@@ -128,7 +128,7 @@ class ReducedWongWangEI(NodeModel):
     description = "reduced Wong-Wang E-I mean field with feedback inhibition control (Deco et al. 2014)"
     citation = _DECO2014
     state_variables = ("S_E", "S_I")
-    coupling_variable = "S_E"
+    coupling_variables = ("S_E",)
     output_variables = ("S_E", "r_E")
     output_units = ("1", "Hz")
     bold_variable = "S_E"  # synaptic activity drives BOLD, as in Deco et al. 2013/2014

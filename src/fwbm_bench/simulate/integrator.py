@@ -4,7 +4,7 @@ Arrays handed to the shared time loop (:func:`fwbm_bench.simulate.kernel.integra
 and, per region, to the model's step::
 
     state            (n_state, N, B)   advanced in place
-    history          (L, N, B)         ring buffer of the coupling variable, slot ``head`` = now
+    history          (L, C, N, B)      ring buffer of the C coupling variables, slot ``head`` = now
     in_ptr/idx/delay/weight            CSR of incoming connections (rows receive)
     global_params    (P, B)            model parameters in ``model.parameters`` order
     node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
@@ -106,8 +106,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     global_params, node_params, state = model.prepare(resolved, weights)
     in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
     n_slots = int(in_delay.max(initial=0)) + 1
-    coupling_index = model.state_variables.index(model.coupling_variable)
-    history = np.repeat(state[coupling_index][None], n_slots, axis=0)
+    coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables], dtype=np.int64)
+    history = np.repeat(state[coupling_indices][None], n_slots, axis=0)
 
     if stimulus is None:
         windows = np.zeros((0, 2), dtype=np.int64)
@@ -143,7 +143,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         out = np.zeros((n_out, n_outputs, n_regions, batch))
         head = integrate_chunk(model.tag, state, history, head, step0, n_steps, dt_ms, in_ptr,
                                in_idx, in_delay, in_weight, global_params, node_params, noise,
-                               windows, amplitudes, decimation, coupling_index, out)
+                               windows, amplitudes, decimation, coupling_indices, out)
         if not np.isfinite(out).all():
             bad = np.argwhere(~np.isfinite(out))[0]
             raise SimulationError(

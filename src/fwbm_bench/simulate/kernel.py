@@ -21,11 +21,11 @@ from fwbm_bench.simulate.primitives import external_input, gather_delayed_coupli
 @njit
 def integrate_chunk(tag, state, history, head, step0, n_steps, dt, in_ptr, in_idx, in_delay,
                     in_weight, global_params, node_params, noise, pulse_windows,
-                    pulse_amplitudes, decimation, coupling_index, out):
+                    pulse_amplitudes, decimation, coupling_indices, out):
     """Euler-Maruyama steps of the network; see simulate.integrator for shapes. Returns head."""
     n_regions = state.shape[1]
     batch = state.shape[2]
-    coupling = np.empty((n_regions, batch))
+    coupling = np.empty((coupling_indices.shape[0], n_regions, batch))
     ext = np.zeros((n_regions, batch))
     sqrt_dt = np.sqrt(dt)
     weight = 1.0 / decimation
@@ -36,7 +36,7 @@ def integrate_chunk(tag, state, history, head, step0, n_steps, dt, in_ptr, in_id
         noise_t = noise[t]
         for b in range(batch):
             for i in range(n_regions):
-                node_step(tag, state, i, b, coupling[i, b], ext[i, b], global_params, node_params,
+                node_step(tag, state, i, b, coupling, ext, global_params, node_params,
                           noise_t, dt, sqrt_dt, out_row, weight)
-        head = push_history(history, head, state[coupling_index])
+        head = push_history(history, head, state, coupling_indices)
     return head

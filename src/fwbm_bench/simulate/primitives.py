@@ -12,26 +12,29 @@ from fwbm_bench._numba import njit
 
 @njit
 def gather_delayed_coupling(history, head, in_ptr, in_idx, in_delay, in_weight, coupling):
-    """coupling[i, b] = sum_k w_k * history[(head - d_k) mod L, j_k, b] over i's inputs k.
+    """coupling[c, i, b] = sum_k w_k * history[(head - d_k) mod L, c, j_k, b] over i's inputs k.
 
-    ``history`` (L, N, B) is a ring buffer whose slot ``head`` holds the current state;
-    inputs of region i are the CSR slice ``in_ptr[i]:in_ptr[i + 1]`` of (source index
-    ``in_idx``, delay in steps ``in_delay``, weight ``in_weight``).
+    ``history`` (L, C, N, B) is a ring buffer of the C coupling variables whose slot
+    ``head`` holds the current state; inputs of region i are the CSR slice
+    ``in_ptr[i]:in_ptr[i + 1]`` of (source index ``in_idx``, delay in steps ``in_delay``,
+    weight ``in_weight``).
     """
     n_slots = history.shape[0]
-    n_regions = coupling.shape[0]
-    batch = coupling.shape[1]
-    for i in range(n_regions):
-        for b in range(batch):
-            coupling[i, b] = 0.0
-        for k in range(in_ptr[i], in_ptr[i + 1]):
-            slot = head - in_delay[k]
-            if slot < 0:
-                slot += n_slots
-            j = in_idx[k]
-            w = in_weight[k]
+    n_coupled = coupling.shape[0]
+    n_regions = coupling.shape[1]
+    batch = coupling.shape[2]
+    for c in range(n_coupled):
+        for i in range(n_regions):
             for b in range(batch):
-                coupling[i, b] += w * history[slot, j, b]
+                coupling[c, i, b] = 0.0
+            for k in range(in_ptr[i], in_ptr[i + 1]):
+                slot = head - in_delay[k]
+                if slot < 0:
+                    slot += n_slots
+                j = in_idx[k]
+                w = in_weight[k]
+                for b in range(batch):
+                    coupling[c, i, b] += w * history[slot, c, j, b]
 
 
 @njit
@@ -44,10 +47,11 @@ def external_input(step, pulse_windows, pulse_amplitudes, ext):
 
 
 @njit
-def push_history(history, head, values):
-    """Advance the ring buffer and store ``values`` (N, B) as the newest slot."""
+def push_history(history, head, state, coupling_indices):
+    """Advance the ring buffer and store the coupling variables of ``state`` (S, N, B)."""
     head += 1
     if head == history.shape[0]:
         head = 0
-    history[head] = values
+    for c in range(coupling_indices.shape[0]):
+        history[head, c] = state[coupling_indices[c]]
     return head
