@@ -12,7 +12,7 @@ def rww_ei_euler(weights, delays, G, J, p, s_e0, s_i0, n_steps, dt, noise):
     """Deterministic-plus-given-noise Euler run of the rWW-EI network, one parameter set.
 
     weights (N, N) rows receive; delays (N, N) in steps; J (N,) FIC weights; noise
-    (n_steps, 2, N). Returns S_E and r_E at every step, shape (n_steps, N).
+    (n_steps, 2, N). Returns S_E and r_E at the start of every step, shape (n_steps, N).
     """
     n = len(weights)
     history = [np.array(s_e0, dtype=float)]  # history[-1 - d] = S_E d steps ago
@@ -25,12 +25,12 @@ def rww_ei_euler(weights, delays, G, J, p, s_e0, s_i0, n_steps, dt, noise):
         i_i = p["W_I"] * p["I_0"] + p["J_NMDA"] * s_e - s_i
         r_e = rate(i_e, p["a_E"], p["b_E"], p["d_E"])
         r_i = rate(i_i, p["a_I"], p["b_I"], p["d_I"])
+        out_s.append(s_e)
+        out_r.append(r_e)
         s_e = s_e + dt * (-s_e / p["tau_E"] + (1 - s_e) * p["gamma_E"] * r_e / 1000) + p["sigma"] * np.sqrt(dt) * noise[t, 0]
         s_i = s_i + dt * (-s_i / p["tau_I"] + p["gamma_I"] * r_i / 1000) + p["sigma"] * np.sqrt(dt) * noise[t, 1]
         s_e, s_i = np.clip(s_e, 0, 1), np.clip(s_i, 0, 1)
         history.append(s_e.copy())
-        out_s.append(s_e)
-        out_r.append(r_e)
     return np.array(out_s), np.array(out_r)
 
 
@@ -50,22 +50,34 @@ def balloon_windkessel_euler(drive, dt_s, kappa=0.64, gamma=0.32, tau=2.0, alpha
     return np.array(out)
 
 
-def hopf_euler(weights, delays, G, a, f, beta, x0, y0, n_steps, dt_ms, noise):
-    """Euler run of delayed, diffusively coupled Stuart-Landau oscillators (time in s)."""
+def hopf_reference(weights, delays, G, a, f, beta, x0, y0, n_steps, dt_ms, noise, scheme="euler"):
+    """Delayed, diffusively coupled Stuart-Landau oscillators (time in s), Euler or Heun.
+
+    Returns (x, y) at the start of every step, shape (n_steps, 2, N).
+    """
     n = len(weights)
     dt = dt_ms * 1e-3
     xs, ys = [np.array(x0, float)], [np.array(y0, float)]
     strength = weights.sum(axis=1)
     omega = 2 * np.pi * f
     out = []
+
+    def drift(x, y, cx, cy):
+        radial = a - x**2 - y**2
+        return (radial * x - omega * y + G * (cx - strength * x),
+                radial * y + omega * x + G * (cy - strength * y))
+
     for t in range(n_steps):
         x, y = xs[-1], ys[-1]
+        out.append(np.stack([x, y]))
         cx = np.array([sum(weights[i, j] * xs[max(0, len(xs) - 1 - delays[i, j])][j] for j in range(n)) for i in range(n)])
         cy = np.array([sum(weights[i, j] * ys[max(0, len(ys) - 1 - delays[i, j])][j] for j in range(n)) for i in range(n)])
-        radial = a - x**2 - y**2
-        dx = radial * x - omega * y + G * (cx - strength * x)
-        dy = radial * y + omega * x + G * (cy - strength * y)
-        xs.append(x + dt * dx + beta * np.sqrt(dt) * noise[t, 0])
-        ys.append(y + dt * dy + beta * np.sqrt(dt) * noise[t, 1])
-        out.append(np.stack([xs[-1], ys[-1]]))
+        kick_x, kick_y = beta * np.sqrt(dt) * noise[t, 0], beta * np.sqrt(dt) * noise[t, 1]
+        dx, dy = drift(x, y, cx, cy)
+        new_x, new_y = x + dt * dx + kick_x, y + dt * dy + kick_y
+        if scheme == "heun":
+            dx2, dy2 = drift(new_x, new_y, cx, cy)
+            new_x, new_y = x + dt * (dx + dx2) / 2 + kick_x, y + dt * (dy + dy2) / 2 + kick_y
+        xs.append(new_x)
+        ys.append(new_y)
     return np.array(out)

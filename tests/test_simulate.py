@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fwbm_bench.errors import ConfigError, InputError, SimulationError
-from fwbm_bench.models.base import NodeModel, Parameter, register_node_step
+from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
 from fwbm_bench.simulate import Stimulus, simulate
 from fwbm_bench.simulate.primitives import gather_delayed_coupling, push_history
@@ -63,6 +63,7 @@ def test_stimulus_raises_rates_only_while_on():
     ({"params": {"G": -1.0}}, r"parameter 'G' must lie in \[0.0, 50.0\]"),
     ({"params": {"Gee": 1.0}}, "has no parameter 'Gee'"),
     ({"seeds": [-1]}, "seeds must be non-negative integers"),
+    ({"scheme": "rk4"}, "scheme must be one of"),
 ])
 def test_bad_settings_fail_before_numba(kwargs, match):
     with pytest.raises(ConfigError, match=match):
@@ -74,10 +75,12 @@ def test_bad_connectome_fails_before_numba():
         simulate(ReducedWongWangEI, W, L * np.nan, {}, duration_ms=10.0, seeds=[0])
 
 
-def _exploding_step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
-                    out_row, weight):
-    state[0, i, b] += dt * global_params[0, b] * state[0, i, b] * (i + 1)
-    out_row[0, i, b] += state[0, i, b] * weight
+def _exploding_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    dxdt[0] = global_params[0, b] * x[0] * (i + 1)
+
+
+def _exploding_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+    out_row[0, i, b] += x[0] * weight
 
 
 class _ExplodingModel(NodeModel):
@@ -86,7 +89,7 @@ class _ExplodingModel(NodeModel):
     coupling_variables = ("x",)
     output_variables = ("x",)
     bold_variable = "x"
-    noise_variables = ("x",)
+    noise = {}
     parameters = (Parameter("growth", 50.0, "1/ms", (0.0, 1e6), "growth rate", "test"),)
 
     @classmethod
@@ -95,7 +98,7 @@ class _ExplodingModel(NodeModel):
         return np.array([params["growth"]]), np.zeros((0, len(weights), batch)), np.ones((1, len(weights), batch))
 
 
-register_node_step(_ExplodingModel, _exploding_step)
+register_node_functions(_ExplodingModel, _exploding_drift, _exploding_observe)
 
 
 def test_divergence_stops_with_region_and_time():

@@ -7,9 +7,13 @@ A node model is a :class:`NodeModel` subclass in its own file plus one entry in
 - ``output_variables`` recorded (time-averaged) by the integrator and ``bold_variable``,
   the output that drives the haemodynamic model;
 - ``parameters``: :class:`Parameter` objects (default, unit, bounds, citation);
-- one step of one region: a function registered with :func:`register_node_step`, which
-  the generic time loop of :mod:`fwbm_bench.simulate.kernel` calls for every region and
-  batch element (``register_node_step`` explains why this, and not a function argument).
+- ``time_unit_ms`` (the unit of its equations), ``noise`` (state variable -> the parameter
+  giving its additive noise amplitude, per sqrt of the time unit) and ``state_bounds``;
+- its drift and outputs: two functions registered with :func:`register_node_functions`,
+  which the one generic time loop of :mod:`fwbm_bench.simulate.kernel` calls for every
+  region and batch element; the loop owns the scheme (Euler-Maruyama or stochastic Heun),
+  the noise, the delays and the bounds (``register_node_functions`` explains why the
+  functions are registered rather than passed as arguments).
 
 Every registered model passes :func:`fwbm_bench.models.conformance.check_node_model`.
 """
@@ -18,10 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import sys
-from collections import namedtuple
-from pathlib import Path
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numba import types
@@ -30,17 +33,20 @@ from numba.extending import overload
 from fwbm_bench.errors import ConfigError
 
 
-def node_step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
-              out_row, weight):
-    """Advance region ``i`` of batch element ``b`` by one step (implemented per model).
+def node_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    """Deterministic right-hand side of region ``i``, batch element ``b`` (per model).
 
-    ``state`` (n_state, N, B) is updated in place; ``coupling`` (n_coupling, N, B) holds the
-    delayed network input sum_j w_ij v_j(t - tau_ij) of each coupling variable v, ``ext``
-    (N, B) the external current; ``noise_t`` (n_noise, N, B) this step's
-    standard normal draws; ``out_row`` (n_outputs, N, B) receives each output times ``weight``
-    (1 / decimation, so a row holds the average over its output period).
+    ``x`` (n_state,) is the region's state; ``coupling`` (n_coupling, N, B) holds the delayed
+    network input sum_j w_ij v_j(t - tau_ij) of each coupling variable v; ``ext`` (N, B) the
+    external input; ``global_params`` (P, B) and ``node_params`` (Q, N, B) come from
+    ``prepare``. Write d x / d t, in the model's own time unit, into ``dxdt`` (n_state,).
     """
-    raise NotImplementedError("node_step is implemented per model through numba's overload")
+    raise NotImplementedError("node_drift is implemented per model through numba's overload")
+
+
+def node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+    """Add ``weight`` times each output of region ``i`` at state ``x`` to ``out_row[:, i, b]``."""
+    raise NotImplementedError("node_observe is implemented per model through numba's overload")
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,12 @@ class NodeModel:
     coupling_variables: tuple = ()
     output_variables: tuple = ()
     bold_variable: str = ""
-    noise_variables: tuple = ()
+    noise: dict = {}  # state variable -> name of the parameter holding its noise amplitude
+    state_bounds: dict = {}  # state variable -> (low, high), enforced after every step
+    time_unit_ms: float = 1.0
     parameters: tuple = ()
     default_dt_ms: float = 0.1
-    tag = None  # set by register_node_step: the numba dispatch key of this model
+    tag = None  # set by register_node_functions: the numba dispatch key of this model
 
     @classmethod
     def parameter(cls, name: str) -> Parameter:
@@ -126,31 +134,38 @@ class NodeModel:
         raise NotImplementedError
 
 
-def register_node_step(model_class, step_impl):
-    """Register ``step_impl`` as ``model_class``'s one-region step and give it a ``tag``.
+def register_node_functions(model_class, drift, observe):
+    """Register ``model_class``'s drift and outputs, and give the class its ``tag``.
 
-    ``step_impl(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt,
-    sqrt_dt, out_row, weight)`` follows :func:`node_step`; it is
-    compiled inline into the shared time loop. The tag is an instance of a NamedTuple whose
-    type name holds a hash of the model's source file: the compiled loop is cached per tag
-    type, so an edited model never reuses a stale compiled loop.
+    ``drift`` and ``observe`` follow :func:`node_drift` and :func:`node_observe` and are
+    compiled inline into the shared time loop. numba caches compiled functions on disk by
+    argument types, and a function passed as an argument is typed by its object identity,
+    so it could never be found again by a new process. Instead the loop receives a *tag*:
+    a one-element array whose NumPy record dtype has a single field named after the model
+    and a hash of its source file. The loop is cached per tag type, so an edited model never
+    reuses a stale compiled loop. A record type is stored in numba's cache index by value,
+    so a process that lacks some model (an uninstalled plugin, a test model) can still read
+    the index: a tag class defined in a module would have to be importable for that.
     """
-    source = inspect.getsourcefile(model_class)
     try:
-        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:10]
-    except (OSError, TypeError):
-        digest = "nosource"
-    tag_type = namedtuple(f"{model_class.__name__}Tag_{digest}", ["model"])
-    # numba pickles the tag type into its cache; it must be importable by module and name
-    tag_type.__module__ = model_class.__module__
-    setattr(sys.modules[model_class.__module__], tag_type.__name__, tag_type)
+        digest = hashlib.sha256(Path(inspect.getsourcefile(model_class)).read_bytes()).hexdigest()[:10]
+        options = {"cache": True}
+    except (OSError, TypeError):  # defined interactively: no file to cache against, never reuse
+        digest = uuid.uuid4().hex[:10]
+        options = {}
+    field = f"{model_class.__module__.replace('.', '_')}_{model_class.__name__}_{digest}"
 
-    @overload(node_step, jit_options={"cache": True})
-    def _dispatch(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
-                  out_row, weight):
-        if isinstance(tag, (types.NamedTuple, types.NamedUniTuple)) and tag.instance_class is tag_type:
-            return step_impl
-        return None
+    def _is_mine(tag):
+        return (isinstance(tag, types.Array) and isinstance(tag.dtype, types.Record)
+                and list(tag.dtype.fields) == [field])
 
-    model_class.tag = tag_type(0)
+    @overload(node_drift, jit_options=options)
+    def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+        return drift if _is_mine(tag) else None
+
+    @overload(node_observe, jit_options=options)
+    def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+        return observe if _is_mine(tag) else None
+
+    model_class.tag = np.zeros(1, dtype=np.dtype([(field, np.uint8)]))
     return model_class

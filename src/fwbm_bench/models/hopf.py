@@ -3,7 +3,7 @@
 Deco G, Kringelbach ML, Jirsa VK, Ritter P (2017). The dynamics of resting fluctuations in
 the brain: metastability and its dynamical cortical core. Sci Rep 7:3095.
 
-Per region i (time in seconds, as in the paper; the integrator's dt is in ms)::
+Per region i (time in seconds, as in the paper: ``time_unit_ms = 1000``)::
 
     dx/dt = (a - x^2 - y^2) x - omega y + G sum_j C_ij (x_j(t - tau_ij) - x_i) + beta eta_x
     dy/dt = (a - x^2 - y^2) y + omega x + G sum_j C_ij (y_j(t - tau_ij) - y_i) + beta eta_y
@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from fwbm_bench.models.base import NodeModel, Parameter, register_node_step
+from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 
 _DECO2017 = "Deco et al. 2017, Sci Rep 7:3095"
 
@@ -35,27 +35,18 @@ PARAMETERS = (
 )
 
 
-def _step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
-          out_row, weight):
-    """One Euler-Maruyama step of region i, batch element b; dt in ms, equations in s."""
-    dt_s = dt * 1e-3
-    sqrt_dt_s = sqrt_dt * math.sqrt(1e-3)
-    x = state[0, i, b]
-    y = state[1, i, b]
+def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
     g = global_params[0, b]
-    a = global_params[1, b]
     omega = 2.0 * math.pi * global_params[2, b]
-    beta = global_params[3, b]
     strength = node_params[0, i, b]
-    radial = a - x * x - y * y
-    dx = radial * x - omega * y + g * (coupling[0, i, b] - strength * x) + ext[i, b]
-    dy = radial * y + omega * x + g * (coupling[1, i, b] - strength * y)
-    x += dt_s * dx + beta * sqrt_dt_s * noise_t[0, i, b]
-    y += dt_s * dy + beta * sqrt_dt_s * noise_t[1, i, b]
-    state[0, i, b] = x
-    state[1, i, b] = y
-    out_row[0, i, b] += x * weight
-    out_row[1, i, b] += y * weight
+    radial = global_params[1, b] - x[0] * x[0] - x[1] * x[1]
+    dxdt[0] = radial * x[0] - omega * x[1] + g * (coupling[0, i, b] - strength * x[0]) + ext[i, b]
+    dxdt[1] = radial * x[1] + omega * x[0] + g * (coupling[1, i, b] - strength * x[1])
+
+
+def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+    out_row[0, i, b] += x[0] * weight
+    out_row[1, i, b] += x[1] * weight
 
 
 class StuartLandau(NodeModel):
@@ -67,7 +58,8 @@ class StuartLandau(NodeModel):
     output_variables = ("x", "y")
     output_units = ("1", "1")
     bold_variable = "x"
-    noise_variables = ("x", "y")
+    noise = {"x": "beta", "y": "beta"}
+    time_unit_ms = 1000.0  # the equations are in seconds
     parameters = PARAMETERS
     default_dt_ms = 1.0
 
@@ -82,4 +74,4 @@ class StuartLandau(NodeModel):
         return global_params, strength, initial
 
 
-register_node_step(StuartLandau, _step)
+register_node_functions(StuartLandau, _drift, _observe)

@@ -11,7 +11,8 @@ Per region i (time in ms, currents in nA, rates in Hz)::
     dS_E/dt = -S_E / tau_E + (1 - S_E) gamma_E r_E / 1000 + sigma xi_E
     dS_I/dt = -S_I / tau_I + gamma_I r_I / 1000 + sigma xi_I
 
-with S clipped to [0, 1] after each step, as in the Deco-lab reference code.
+with S clipped to [0, 1] after each step, as in the Deco-lab reference code, and sigma the
+noise amplitude per sqrt(ms).
 
 Feedback inhibition control (FIC). Deco et al. (2014) tune each J_i iteratively until
 the excitatory input sits at b_E/a_E - 0.026 nA, i.e. r_E ~ 3 Hz. We use the exact
@@ -32,7 +33,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from fwbm_bench._numba import njit
-from fwbm_bench.models.base import NodeModel, Parameter, register_node_step
+from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 
 _DECO2014 = "Deco et al. 2014, J Neurosci 34:7886"
 
@@ -100,27 +101,29 @@ def _rate(current, gain, threshold, curvature):
     return x / (1.0 - math.exp(-curvature * x))
 
 
-def _step(tag, state, i, b, coupling, ext, global_params, node_params, noise_t, dt, sqrt_dt,
-          out_row, weight):
-    """One Euler-Maruyama step of region i, batch element b (see models.base.node_step)."""
-    s_e = state[0, i, b]
-    s_i = state[1, i, b]
+@njit
+def _currents(x, i, b, coupling, ext, global_params, node_params):
+    """Input currents (nA) to the excitatory and inhibitory pools of region i."""
     j_nmda = global_params[7, b]
     i_0 = global_params[8, b]
-    current_e = (global_params[9, b] * i_0 + global_params[6, b] * j_nmda * s_e
-                 + global_params[0, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * s_i + ext[i, b])
-    current_i = global_params[10, b] * i_0 + j_nmda * s_e - s_i
+    current_e = (global_params[9, b] * i_0 + global_params[6, b] * j_nmda * x[0]
+                 + global_params[0, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * x[1] + ext[i, b])
+    current_i = global_params[10, b] * i_0 + j_nmda * x[0] - x[1]
+    return current_e, current_i
+
+
+def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    current_e, current_i = _currents(x, i, b, coupling, ext, global_params, node_params)
     rate_e = _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b])
     rate_i = _rate(current_i, global_params[11, b], global_params[12, b], global_params[13, b])
-    sigma = global_params[16, b]
-    s_e += dt * (-s_e / global_params[5, b] + (1.0 - s_e) * global_params[4, b] * rate_e / 1000.0)
-    s_i += dt * (-s_i / global_params[15, b] + global_params[14, b] * rate_i / 1000.0)
-    s_e += sigma * sqrt_dt * noise_t[0, i, b]
-    s_i += sigma * sqrt_dt * noise_t[1, i, b]
-    state[0, i, b] = min(max(s_e, 0.0), 1.0)
-    state[1, i, b] = min(max(s_i, 0.0), 1.0)
-    out_row[0, i, b] += state[0, i, b] * weight
-    out_row[1, i, b] += rate_e * weight
+    dxdt[0] = -x[0] / global_params[5, b] + (1.0 - x[0]) * global_params[4, b] * rate_e / 1000.0
+    dxdt[1] = -x[1] / global_params[15, b] + global_params[14, b] * rate_i / 1000.0
+
+
+def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+    current_e, _ = _currents(x, i, b, coupling, ext, global_params, node_params)
+    out_row[0, i, b] += x[0] * weight
+    out_row[1, i, b] += _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b]) * weight
 
 
 class ReducedWongWangEI(NodeModel):
@@ -132,7 +135,9 @@ class ReducedWongWangEI(NodeModel):
     output_variables = ("S_E", "r_E")
     output_units = ("1", "Hz")
     bold_variable = "S_E"  # synaptic activity drives BOLD, as in Deco et al. 2013/2014
-    noise_variables = ("S_E", "S_I")
+    noise = {"S_E": "sigma", "S_I": "sigma"}
+    state_bounds = {"S_E": (0.0, 1.0), "S_I": (0.0, 1.0)}
+    time_unit_ms = 1.0
     parameters = PARAMETERS
     default_dt_ms = 0.1
 
@@ -154,4 +159,4 @@ class ReducedWongWangEI(NodeModel):
         return global_params, local_inhibition, initial
 
 
-register_node_step(ReducedWongWangEI, _step)
+register_node_functions(ReducedWongWangEI, _drift, _observe)

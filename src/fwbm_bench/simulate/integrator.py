@@ -8,7 +8,10 @@ and, per region, to the model's step::
     in_ptr/idx/delay/weight            CSR of incoming connections (rows receive)
     global_params    (P, B)            model parameters in ``model.parameters`` order
     node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
-    noise            (n_steps, n_noise, N, B) standard normal draws
+    noise            (n_steps, n_noise, N, B) standard normal draws, one per noisy variable
+    noise_slot (S,), noise_amplitude_index (S,)  per state variable: its slot in ``noise``
+                                        (-1: noiseless) and the parameter holding its amplitude
+    lower, upper     (S,)              state bounds enforced after every step
     pulse_windows    (K, 2) int64      [on, off) step windows of external input pulses
     pulse_amplitudes (K, N, B)         input current of each pulse
     out              (n_steps // decimation, n_outputs, N, B) zero-filled; each step adds
@@ -32,11 +35,12 @@ import numpy as np
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.data.validate import check_square_matrix
 from fwbm_bench.errors import ConfigError, SimulationError
-from fwbm_bench.simulate.kernel import integrate_chunk
+from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
 
 log = logging.getLogger("fwbm_bench.simulate")
 
 _NOISE_VALUES_PER_CHUNK = 8_000_000
+SCHEMES = {"euler": EULER, "heun": HEUN}
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
              seeds, dt_ms: float | None = None, conduction_speed_m_per_s: float = 10.0,
              output_period_ms: float = 1.0, stimulus: Stimulus | None = None,
              sinks=(), keep_outputs: bool = True, chunk_ms: float = 1000.0,
-             label: str = "simulation"):
+             scheme: str = "euler", label: str = "simulation"):
     """Integrate ``model`` on a connectome for a batch of parameter sets.
 
     Parameters
@@ -83,11 +87,14 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     sinks : callables ``sink(chunk)`` receiving each chunk of outputs, shape
         (n_out_steps, n_outputs, N, B), e.g. a streaming BOLD forward model
     keep_outputs : also return every output step (set False for long runs)
+    scheme : "euler" (Euler-Maruyama) or "heun" (stochastic Heun, additive noise)
 
     Returns
     -------
     ndarray (n_out_steps, n_outputs, N, B) if ``keep_outputs`` else None
     """
+    if scheme not in SCHEMES:
+        raise ConfigError(f"{label}: scheme must be one of {sorted(SCHEMES)}, found {scheme!r}")
     seeds = np.atleast_1d(np.asarray(seeds))
     if seeds.ndim != 1 or not np.issubdtype(seeds.dtype, np.integer) or (seeds < 0).any():
         raise ConfigError(f"{label}: seeds must be non-negative integers, found {seeds!r}")
@@ -124,7 +131,14 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             raise ConfigError(f"{label}: stimulus amplitudes must be finite")
 
     n_out_total = int(duration_ms / output_period_ms + 1e-9)
-    n_noise = len(model.noise_variables)
+    noisy = list(model.noise)
+    n_noise = len(noisy)
+    names = [p.name for p in model.parameters]
+    noise_slot = np.array([noisy.index(v) if v in model.noise else -1 for v in model.state_variables], dtype=np.int64)
+    noise_amplitude_index = np.array([names.index(model.noise[v]) if v in model.noise else 0
+                                      for v in model.state_variables], dtype=np.int64)
+    lower = np.array([model.state_bounds.get(v, (-np.inf, np.inf))[0] for v in model.state_variables])
+    upper = np.array([model.state_bounds.get(v, (-np.inf, np.inf))[1] for v in model.state_variables])
     # bound the pre-drawn noise to ~64 MB per chunk; each element's stream is drawn in time
     # order, so results do not depend on the chunk size
     steps_that_fit = _NOISE_VALUES_PER_CHUNK // max(1, n_noise * n_regions * batch)
@@ -141,9 +155,10 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         for b, generator in enumerate(generators):
             noise[:, :, :, b] = generator.standard_normal((n_steps, n_noise, n_regions))
         out = np.zeros((n_out, n_outputs, n_regions, batch))
-        head = integrate_chunk(model.tag, state, history, head, step0, n_steps, dt_ms, in_ptr,
-                               in_idx, in_delay, in_weight, global_params, node_params, noise,
-                               windows, amplitudes, decimation, coupling_indices, out)
+        head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
+                               head, step0, n_steps, dt_ms, in_ptr, in_idx, in_delay, in_weight,
+                               global_params, node_params, noise, noise_slot, noise_amplitude_index,
+                               lower, upper, windows, amplitudes, decimation, coupling_indices, out)
         if not np.isfinite(out).all():
             bad = np.argwhere(~np.isfinite(out))[0]
             raise SimulationError(
