@@ -81,3 +81,27 @@ def hopf_reference(weights, delays, G, a, f, beta, x0, y0, n_steps, dt_ms, noise
         xs.append(new_x)
         ys.append(new_y)
     return np.array(out)
+
+
+def jansen_rit_euler(weights, delays, p, n_steps, dt_ms, noise):
+    """Euler-Maruyama run of linearly coupled Jansen-Rit columns; y1 - y2 at the start of each step."""
+    n = len(weights)
+    dt = dt_ms * 1e-3
+    s = lambda v: 2 * p["e0"] / (1 + np.exp(p["r"] * (p["v0"] - v)))  # noqa: E731
+    y = np.zeros((6, n))
+    history = [y[1] - y[2]]
+    out = []
+    for t in range(n_steps):
+        out.append(y[1] - y[2])
+        net = np.array([sum(weights[i, j] * history[max(0, len(history) - 1 - delays[i, j])][j] for j in range(n))
+                        for i in range(n)])
+        a, b, c = p["a"], p["b"], p["C"]
+        d = np.empty_like(y)
+        d[0], d[1], d[2] = y[3], y[4], y[5]
+        d[3] = p["A"] * a * s(y[1] - y[2]) - 2 * a * y[3] - a * a * y[0]
+        d[4] = p["A"] * a * (p["p_mean"] + 0.8 * c * s(c * y[0]) + p["G"] * net) - 2 * a * y[4] - a * a * y[1]
+        d[5] = p["B"] * b * 0.25 * c * s(0.25 * c * y[0]) - 2 * b * y[5] - b * b * y[2]
+        y = y + dt * d
+        y[4] += p["sigma"] * np.sqrt(dt) * noise[t, 0]
+        history.append(y[1] - y[2])
+    return np.array(out)

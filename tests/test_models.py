@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from reference import hopf_reference, rww_ei_euler
+from reference import hopf_reference, jansen_rit_euler, rww_ei_euler
 
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.errors import ConfigError
@@ -147,3 +147,30 @@ def test_heun_removes_eulers_limit_cycle_bias():
         radius[scheme] = np.hypot(out[-2000:, 0, 0, 0], out[-2000:, 1, 0, 0]).mean()
     assert radius["euler"] == pytest.approx(np.sqrt(0.25 + (2 * np.pi) ** 2 * 1e-3 / 2), rel=2e-3)
     assert radius["heun"] == pytest.approx(0.5, rel=1e-3)
+
+
+def test_jansen_rit_isolated_column_oscillates_in_alpha():
+    """Standard parameters: PSD peak 10.7-11.0 Hz, mean y1 - y2 ~ 7.6 mV (literature.md section 5)."""
+    from scipy.signal import welch
+
+    out = simulate(MODELS["jansen_rit"], np.zeros((2, 2)), np.zeros((2, 2)), {},
+                   duration_ms=20000.0, seeds=[0, 1, 2], dt_ms=0.1, output_period_ms=1.0)
+    signal = out[2000:, 0, 0, :]
+    for k in range(3):
+        freqs, power = welch(signal[:, k] - signal[:, k].mean(), fs=1000.0, nperseg=4096)
+        assert 10.0 <= freqs[np.argmax(power)] <= 11.5
+    assert signal.mean() == pytest.approx(7.6, abs=0.3)
+
+
+def test_jansen_rit_kernel_matches_numpy_reference():
+    rng = np.random.default_rng(5)
+    weights = rng.random((3, 3))
+    np.fill_diagonal(weights, 0)
+    lengths = rng.uniform(5, 40, (3, 3))
+    params = {"G": 2.0}
+    out = simulate(MODELS["jansen_rit"], weights, lengths, params, duration_ms=50.0, seeds=[8], dt_ms=0.1,
+                   output_period_ms=0.1, conduction_speed_m_per_s=5.0)
+    p = {q.name: q.default for q in MODELS["jansen_rit"].parameters} | params
+    noise = np.random.Generator(np.random.PCG64(8)).standard_normal((500, 1, 3))
+    expected = jansen_rit_euler(weights, delay_steps(lengths, 5.0, 0.1), p, 500, 0.1, noise)
+    np.testing.assert_allclose(out[:, 0, :, 0], expected, rtol=1e-9, atol=1e-9)
