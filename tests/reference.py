@@ -87,7 +87,7 @@ def jansen_rit_euler(weights, delays, p, n_steps, dt_ms, noise):
     """Euler-Maruyama run of linearly coupled Jansen-Rit columns; y1 - y2 at the start of each step."""
     n = len(weights)
     dt = dt_ms * 1e-3
-    s = lambda v: 2 * p["e0"] / (1 + np.exp(p["r"] * (p["v0"] - v)))  # noqa: E731
+    s = lambda v: 2 * p["e0"] / (1 + np.exp(p["r"] * (p["v0"] - v)))
     y = np.zeros((6, n))
     history = [y[1] - y[2]]
     out = []

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("preset", ["config.yaml", "quick.yaml"])
 def test_presets_validate(preset):
     config = load_config_file(ROOT / "config" / preset)
-    assert config["rest"]["burn_in_s"] >= 60
-    assert config["subjects"] and config["entries"]
+    assert "empirical" in config["connectomes"]
+    assert all(subject.startswith("hcp-") for subject in config["subjects"])
 
 
 def test_defaults_are_filled():
@@ -34,9 +34,14 @@ BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
     ({"entries": ["rww-ei-fic", "hopf-magic"]}, r"^config: key entries: unknown entry \['hopf-magic'\]"),
     ({"subjects": ["nosuch-01"]}, "unknown dataset 'nosuch'"),
     ({"subjects": ["hcp-000001"]}, "^config: key subjects: 'hcp-000001' is not in dataset 'hcp'"),
-    ({"connectomes": ["lesioned"]}, "unknown variant 'lesioned'"),
+    ({"connectomes": ["empirical", "lesioned"]}, "unknown variant 'lesioned'"),
     ({"task_settings": {"perceptual_decision": {"trials_per_conditon": 9}}},
      r"key task_settings.perceptual_decision: task 'perceptual_decision': invalid settings \['trials_per_conditon'\]"),
+    ({"connectomes": ["shuffled"]}, "key connectomes: must include 'empirical'"),
+    ({"simulation": {"dt_ms": 0.3}}, r"key 'simulation.dt_ms': must divide 10 ms"),
+    ({"custom_entries": {"mine": {"description": "x", "kind": "model", "model": "rww_ei",
+                                  "fixed": {"sigma": "lots"}}}, "entries": ["mine"]},
+     r"parameter 'sigma' must be a number"),
     ({"rest": {"burn_in_s": 10}}, "^config: key 'rest.burn_in_s': 10 is less than the minimum of 60"),
     ({"custom_entries": {"mine": {"description": "x", "kind": "model", "model": "rww_ei",
                                   "free": {"G": [0.1, 99.0]}}}, "entries": ["mine"]},

@@ -4,7 +4,6 @@ import json
 
 import numpy as np
 import pytest
-import xarray as xr
 
 from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
 from fwbm_bench.pipeline.io import write_json
@@ -55,6 +54,8 @@ def test_values_aggregates_and_coverage(leaderboard):
     assert float(ds.criterion_coverage.sel(entry=other, criterion="C2")) == pytest.approx(0.5)
     assert str(ds.status.sel(entry=other, subject="hcp-1", benchmark="hcp-fcd-ks").item()).startswith("not applicable")
     assert str(ds.status.sel(entry="model-a", subject="hcp-1", benchmark="roitman2002-psychometric").item()).startswith("missing")
+    assert float(ds.benchmark_score.sel(entry="model-a", benchmark="roitman2002-psychometric")) == 0.0
+    assert float(ds.benchmark_coverage.sel(entry="model-a", benchmark="roitman2002-psychometric")) == 0.0
     np.testing.assert_allclose(ds.fitted_G.sel(entry="model-a").values.ravel(), [0.1, 0.2])
     assert leaderboard_table(ds)["entry"].tolist()[0] == "model-a"
 
@@ -63,9 +64,11 @@ def test_zarr_round_trip_and_atomic_replace(leaderboard, tmp_path):
     path = tmp_path / "leaderboard.zarr"
     write_leaderboard(leaderboard, path)
     write_leaderboard(leaderboard, path)  # replacing an existing store
-    reopened = xr.open_zarr(path)
-    xr.testing.assert_identical(reopened.load(), open_leaderboard(path))
-    np.testing.assert_array_equal(reopened.score.values, leaderboard.score.values)
+    reopened = open_leaderboard(path)
+    for name in ("raw", "ceiling", "score", "benchmark_score", "criterion_score", "overall", "fitted_G"):
+        np.testing.assert_array_equal(reopened[name].values, leaderboard[name].values, err_msg=name)
+    np.testing.assert_array_equal(reopened.status.values.astype(str), leaderboard.status.values.astype(str))
+    assert list(reopened.entry.values) == CONFIG["entries"]
     assert reopened.attrs["schema_version"] == 1 and json.loads(reopened.attrs["benchmarks"])
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -76,3 +79,19 @@ def test_report_escapes_user_strings(leaderboard, tmp_path):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<img") >= 1 and "id=\"leaderboard\"" in page
+
+
+def test_structure_only_and_failed_subjects(tmp_path):
+    """gw has no BOLD: excluded from rest benchmarks; a failed hcp subject counts 0 with coverage."""
+    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2", "gw-1"], "connectomes": ["empirical"]}
+    path = tmp_path / "r.json"
+    write_json(path, {"entry": "m", "subject": "hcp-1", "connectome": "empirical", "results": [
+        {"benchmark": "hcp-fc-corr", "raw": 0.4, "ceiling": 0.8, "score": 0.5, "score_unclipped": 0.5, "status": "ok"}]})
+    cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""},
+             "gw": {"has_bold": False, "description": "", "provenance": "", "licence": "", "caveats": ""}}
+    ds = build_leaderboard([path], [], [], config, benchmark_registry(["hcp"]), cards, "x")
+    assert str(ds.status.sel(entry="m", subject="gw-1", benchmark="hcp-fc-corr").item()).startswith("excluded")
+    assert str(ds.status.sel(entry="m", subject="hcp-2", benchmark="hcp-fc-corr").item()).startswith("missing")
+    # hcp-1 scored 0.5, hcp-2 failed (counts 0), gw-1 excluded
+    assert float(ds.benchmark_score.sel(entry="m", benchmark="hcp-fc-corr")) == pytest.approx(0.25)
+    assert float(ds.benchmark_coverage.sel(entry="m", benchmark="hcp-fc-corr")) == pytest.approx(0.5)

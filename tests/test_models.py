@@ -17,6 +17,7 @@ def test_node_model_conformance(name):
     assert model.name == name and model.description and model.citation
     assert model.coupling_variables and set(model.coupling_variables) <= set(model.state_variables)
     assert model.bold_variable in model.output_variables
+    assert model.task_readout in model.output_variables
     assert model.tag is not None, "register the model's functions with register_node_functions"
     assert set(model.noise) <= set(model.state_variables) and set(model.state_bounds) <= set(model.state_variables)
     assert all(model.parameter(name) for name in model.noise.values())

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from fwbm_bench.connectome import build_connectome
 from fwbm_bench.data import load_subject
 from fwbm_bench.errors import ConfigError, InputError
 from fwbm_bench.models import get_model
@@ -34,7 +35,7 @@ def test_task_conformance(name, hcp_connectome):
     result = task.run(get_model("rww_ei"), hcp_connectome, {"G": 0.3}, seed_parts=("t",), dt_ms=1.0,
                       conduction_speed_m_per_s=10.0)
     assert len(result["p_correct"]) == len(result["coherence_pct"])
-    assert all(0.0 <= p <= 1.0 for p in result["p_correct"])
+    assert result["p_correct"][-1] >= 0.8  # coupled rWW-EI at G = 0.3; chance would give 0.5
     with pytest.raises(ConfigError, match=f"task '{name}': invalid settings"):
         get_task(name, no_such_setting=1)
     with pytest.raises(ConfigError, match=r"trials_per_condition \(2\) must be at least n_folds \(5\)"):
@@ -50,3 +51,20 @@ def test_stimulus_information_travels_through_the_connectome(hcp_connectome):
     coupled = np.array(task.run(model, hcp_connectome, {"G": 0.3}, **kwargs)["p_correct"])
     assert abs(uncoupled.mean() - 0.5) < 0.1
     assert coupled[-1] >= 0.85 and coupled[-1] > coupled[0] + 0.3
+
+
+def test_task_on_a_parcellation_without_contract_is_excluded_not_failed(tmp_path):
+    from fwbm_bench.pipeline.io import read_json, write_json
+    from fwbm_bench.pipeline.task import run_task_stage
+
+    build_connectome(load_subject("tvb-76"), "empirical").save(tmp_path / "c.npz")
+    write_json(tmp_path / "fit.json", {"params": {"G": 0.0}})
+    run_task_stage("rww-ei-uncoupled", "perceptual_decision", tmp_path / "c.npz", tmp_path / "fit.json",
+                   {}, tmp_path / "out.json")
+    row = read_json(tmp_path / "out.json")["results"][0]
+    assert row["status"].startswith("excluded: no task input/readout contract")
+
+
+def test_custom_coherences_are_rejected():
+    with pytest.raises(ConfigError, match="coherences_pct must be Roitman & Shadlen's"):
+        get_task("perceptual_decision", coherences_pct=(0.0, 50.0))

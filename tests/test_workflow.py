@@ -42,7 +42,8 @@ def test_quick_preset_end_to_end(tmp_path):
         fc = ds.score.sel(entry=entry, benchmark="hcp-fc-corr", connectome="empirical")
         assert np.isfinite(fc.values).all(), entry
     assert np.isfinite(ds.overall.values).all()
-    assert (ds.fitted_G.sel(entry="rww-ei-fic") >= 0).all()
+    grid = np.linspace(0.0, 0.35, 8)
+    assert all(np.isclose(grid, g).any() for g in ds.fitted_G.sel(entry="rww-ei-fic").values.ravel())
     assert (ds.wall_s.sel(entry="rww-ei-fic") > 0).all()
     assert (work / "results" / "leaderboard.csv").read_text().startswith("entry,overall,coverage")
     assert "<table" in (work / "results" / "report" / "index.html").read_text()
@@ -85,3 +86,20 @@ def test_bad_user_data_fails_its_job_with_one_line_and_keeps_other_results(tmp_p
     assert "fwbm-bench error: " in run.stderr
     assert "structural weights: expected a square matrix, found shape (3, 4)" in run.stderr
     assert (work / "results" / "subjects" / "hcp-101309.npz").exists()
+
+
+@pytest.mark.slow
+def test_structure_only_subjects_run_through_to_the_leaderboard(tmp_path):
+    work = _workdir(tmp_path)
+    (work / "config" / "mixed.yaml").write_text(
+        "subjects: [hcp-101309, gw-NAP_001, tvb-76]\nentries: [sc-as-fc, rww-ei-uncoupled]\n"
+        "rest: {segment_volumes: 100}\ntask_settings: {perceptual_decision: {trials_per_condition: 5}}\n")
+    run = _snakemake(work, "--cores", "2", "--configfile", "config/mixed.yaml", "--replace-workflow-config")
+    assert run.returncode == 0, run.stderr[-3000:]
+    ds = xr.open_zarr(work / "results" / "leaderboard.zarr")
+    status = ds.status.sel(connectome="empirical")
+    for subject in ("gw-NAP_001", "tvb-76"):
+        assert str(status.sel(entry="sc-as-fc", subject=subject, benchmark="hcp-fc-corr").item()).startswith("excluded")
+    assert str(status.sel(entry="rww-ei-uncoupled", subject="tvb-76", benchmark="roitman2002-psychometric").item()).startswith("excluded")
+    assert str(status.sel(entry="rww-ei-uncoupled", subject="gw-NAP_001", benchmark="roitman2002-psychometric").item()) == "ok"
+    assert float(ds.benchmark_coverage.sel(entry="sc-as-fc", benchmark="hcp-fc-corr")) == 1.0

@@ -54,6 +54,7 @@ def check_config(config: dict, where: str = "config") -> dict:
     from fwbm_bench.data import dataset_of, get_dataset
     from fwbm_bench.entries import resolve_entries
     from fwbm_bench.tasks import TASKS, get_task
+    from fwbm_bench.tasks.perceptual_decision import OUTPUT_PERIOD_MS as TASK_OUTPUT_PERIOD_MS
 
     config = copy.deepcopy(dict(config))
     schema = load_schema()
@@ -62,6 +63,13 @@ def check_config(config: dict, where: str = "config") -> dict:
     if errors:
         raise ConfigError(f"{where}: {_one_line(errors[0])}")
     _fill_defaults(config, schema)
+    if "empirical" not in config["connectomes"]:
+        raise ConfigError(f"{where}: key connectomes: must include 'empirical' (the leaderboard ranks on it), "
+                          f"found {config['connectomes']}")
+    dt_ms = config["simulation"]["dt_ms"]
+    if abs(TASK_OUTPUT_PERIOD_MS / dt_ms - round(TASK_OUTPUT_PERIOD_MS / dt_ms)) > 1e-9:
+        raise ConfigError(f"{where}: key 'simulation.dt_ms': must divide {TASK_OUTPUT_PERIOD_MS:g} ms "
+                          f"(the task output period), found {dt_ms}")
     for variant in config["connectomes"]:
         if variant not in VARIANTS:
             raise ConfigError(f"{where}: key connectomes: unknown variant '{variant}' (known: {', '.join(VARIANTS)})")

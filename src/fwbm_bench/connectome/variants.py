@@ -1,4 +1,4 @@
-"""Connectome variants as named builders ``(subject, seed) -> weights``.
+"""Connectome variants as named builders ``(normalised weights, seed) -> weights``.
 
 Adding a variant (null model, lesion) is one function plus its entry in ``VARIANTS``.
 """

@@ -126,8 +126,12 @@ class NeurolibDataset:
         if self.card.has_bold:
             bold = _load_mat(folder / "functional" / self._BOLD_FILES[self.source], "tc")
         table = aal2_94()
-        if weights.shape != (94, 94):
-            raise InputError(f"{folder}/structural/DTI_CM.mat: expected 94 AAL2 regions, found {weights.shape}")
+        for name, array, expected in (("structural/DTI_CM.mat", weights, (94, 94)),
+                                      ("structural/DTI_LEN.mat", lengths, (94, 94))):
+            if array.shape != expected:
+                raise InputError(f"{folder}/{name}: expected shape {expected} (94 AAL2 regions), found {array.shape}")
+        if bold is not None and (bold.ndim != 2 or bold.shape[0] != 94):
+            raise InputError(f"{folder}/functional: expected BOLD of shape (94, n_volumes), found {bold.shape}")
         keep = table.cortical if self.cortical_only else np.ones(94, dtype=bool)
         return Subject(
             subject_id=subject_id,

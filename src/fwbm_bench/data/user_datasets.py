@@ -36,7 +36,7 @@ def _read_array(folder: Path, stem: str, required: bool) -> np.ndarray | None:
                 if suffix == ".npy":
                     return np.load(path, allow_pickle=False)
                 return np.loadtxt(path, delimiter=",", ndmin=2)
-            except ValueError as exc:
+            except (ValueError, OSError, EOFError) as exc:
                 raise InputError(f"{path}: could not be read as a numeric array ({exc})") from exc
     if required:
         raise InputError(f"{folder}: expected {stem}.npy or {stem}.csv, found neither")
@@ -67,6 +67,13 @@ class UserDataset:
             raise InputError(f"{card_path}: unknown keys {unknown} (allowed: {sorted(_CARD_KEYS)})")
         self.name = str(card["name"])
         tr_s = card.get("tr_s")
+        if tr_s is not None:
+            try:
+                tr_s = float(tr_s)
+            except (TypeError, ValueError):
+                raise InputError(f"{card_path}: tr_s must be a number of seconds, found {tr_s!r}") from None
+            if not tr_s > 0:
+                raise InputError(f"{card_path}: tr_s must be > 0 seconds, found {tr_s}")
         self.card = DatasetCard(
             name=self.name,
             description=str(card.get("description", "user-provided dataset")),

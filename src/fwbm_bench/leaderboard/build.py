@@ -20,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from fwbm_bench import __version__
-from fwbm_bench.scoring import CRITERIA, aggregate
+from fwbm_bench.scoring import CRITERIA, EXCLUDED, aggregate
 
 SCHEMA_VERSION = 1
 _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
@@ -38,15 +38,27 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                       dataset_cards: dict, config_digest: str) -> xr.Dataset:
     """Leaderboard dataset from result JSONs (rest scores, tasks) and fit JSONs.
 
+    ``dataset_cards``: dataset name -> card dict (``has_bold`` decides which subjects the
+    resting-state benchmarks apply to).
+
     ``cost_rows``: iterable of dicts (entry, subject, connectome, wall_s, max_rss_mb).
     """
+    has_bold = {name: bool(card.get("has_bold", True)) for name, card in dataset_cards.items()}
     entries = list(config["entries"])
     subjects = list(config["subjects"])
     connectomes = list(config["connectomes"])
     benchmarks = list(registry)
     shape = (len(entries), len(subjects), len(connectomes), len(benchmarks))
     values = {name: np.full(shape, np.nan) for name in _ROW_FIELDS}
-    status = np.full(shape, "missing: no result file", dtype=object)
+    status = np.full(shape, "missing: no result (job failed or not run)", dtype=object)
+    for s, subject in enumerate(subjects):
+        dataset = subject.split("-", 1)[0]
+        for k, benchmark in enumerate(benchmarks):
+            owner = registry[benchmark].dataset
+            if owner and owner != dataset:
+                status[:, s, :, k] = f"{EXCLUDED}benchmark of dataset '{owner}'"
+            elif owner and not has_bold.get(dataset, False):
+                status[:, s, :, k] = f"{EXCLUDED}subject has no BOLD"
     index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
              "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
 
@@ -111,38 +123,47 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         "benchmarks": json.dumps({k: b.as_dict() for k, b in registry.items()}, sort_keys=True),
         "criteria": json.dumps(CRITERIA),
         "dataset_cards": json.dumps(dataset_cards, sort_keys=True),
-        "aggregation": "benchmark score = mean over subjects on the empirical connectome; criterion = "
-                       "mean of its benchmarks, overall = mean of the 5 criteria; a missing child counts 0; "
-                       "coverage = mean coverage of the children (leaf: fraction of subjects scored)",
+        "aggregation": "benchmark score = mean over the subjects it applies to (status not 'excluded') on the "
+                       "empirical connectome; criterion = mean of its benchmarks; overall = mean of the 5 criteria; "
+                       "a missing child counts 0 at every level; coverage = mean coverage of the children "
+                       "(benchmark: fraction of its subjects scored)",
     })
     return ds
 
 
 def add_aggregates(ds: xr.Dataset, registry: dict) -> xr.Dataset:
-    """Benchmark, criterion and overall aggregates over the empirical connectome."""
-    empirical = ds["score"].sel(connectome="empirical") if "empirical" in ds.connectome else ds["score"].isel(connectome=0)
-    benchmark_score = empirical.mean("subject", skipna=True)
-    benchmark_coverage = np.isfinite(empirical).mean("subject")
+    """Benchmark, criterion and overall aggregates over the empirical connectome.
+
+    Benchmark level: mean over the subjects it applies to (status not ``excluded``), a
+    missing or failed subject counting 0; coverage = fraction of them scored.
+    """
+    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+    score = ds["score"].sel(connectome=reference).values  # entry x subject x benchmark
+    applicable = ~np.char.startswith(ds["status"].sel(connectome=reference).values.astype(str), EXCLUDED)
+    scored = applicable & np.isfinite(score)
+    n_applicable = applicable.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        benchmark_score = np.where(n_applicable > 0, np.where(scored, score, 0.0).sum(axis=1) / n_applicable, np.nan)
+        benchmark_coverage = np.where(n_applicable > 0, scored.sum(axis=1) / n_applicable, 0.0)
+    benchmarks = [str(b) for b in ds.benchmark.values]
     n_entries = ds.sizes["entry"]
     criterion_score = np.zeros((n_entries, len(CRITERIA)))
     criterion_coverage = np.zeros((n_entries, len(CRITERIA)))
     for c, criterion in enumerate(CRITERIA):
-        children = [b for b in ds.benchmark.values if registry[str(b)].criterion == criterion]
+        children = [k for k, b in enumerate(benchmarks) if registry[b].criterion == criterion]
+        if not children:
+            continue
         for e in range(n_entries):
-            if not children:
-                continue
-            scores = [float(benchmark_score.isel(entry=e).sel(benchmark=b)) for b in children]
-            criterion_score[e, c], _ = aggregate(scores)
-            criterion_coverage[e, c] = float(np.mean([float(benchmark_coverage.isel(entry=e).sel(benchmark=b)) for b in children]))
-    overall = criterion_score.mean(axis=1)
-    overall_coverage = criterion_coverage.mean(axis=1)
+            criterion_score[e, c], _ = aggregate(list(benchmark_score[e, children]))
+            criterion_coverage[e, c] = float(np.mean(benchmark_coverage[e, children]))
+    dims = ("entry", "benchmark")
     return ds.assign(
-        benchmark_score=benchmark_score,
-        benchmark_coverage=benchmark_coverage.astype(float),
+        benchmark_score=(dims, benchmark_score),
+        benchmark_coverage=(dims, benchmark_coverage),
         criterion_score=(("entry", "criterion"), criterion_score),
         criterion_coverage=(("entry", "criterion"), criterion_coverage),
-        overall=(("entry",), overall),
-        overall_coverage=(("entry",), overall_coverage),
+        overall=(("entry",), criterion_score.mean(axis=1)),
+        overall_coverage=(("entry",), criterion_coverage.mean(axis=1)),
     )
 
 

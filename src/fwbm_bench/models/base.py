@@ -4,8 +4,8 @@ A node model is a :class:`NodeModel` subclass in its own file plus one entry in
 :mod:`fwbm_bench.models.registry`. It declares
 
 - ``state_variables`` and which one is exported to other regions (``coupling_variable``);
-- ``output_variables`` recorded (time-averaged) by the integrator and ``bold_variable``,
-  the output that drives the haemodynamic model;
+- ``output_variables`` recorded (time-averaged) by the integrator, ``bold_variable``, the
+  output that drives the haemodynamic model, and ``task_readout``, the output tasks decode;
 - ``parameters``: :class:`Parameter` objects (default, unit, bounds, citation);
 - ``time_unit_ms`` (the unit of its equations), ``noise`` (state variable -> the parameter
   giving its additive noise amplitude, per sqrt of the time unit) and ``state_bounds``;
@@ -15,7 +15,8 @@ A node model is a :class:`NodeModel` subclass in its own file plus one entry in
   the noise, the delays and the bounds (``register_node_functions`` explains why the
   functions are registered rather than passed as arguments).
 
-Every registered model passes :func:`fwbm_bench.models.conformance.check_node_model`.
+Every registered model passes one conformance test (tests/test_models.py,
+``test_node_model_conformance``), parametrized over the registry.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ class Parameter:
     citation: str
 
     def check(self, value, where: str) -> np.ndarray:
-        array = np.asarray(value, dtype=float)
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: parameter '{self.name}' must be a number ({self.unit}), found {value!r}") from None
         low, high = self.bounds
         if not np.isfinite(array).all() or (array < low).any() or (array > high).any():
             raise ConfigError(
@@ -85,6 +89,7 @@ class NodeModel:
     coupling_variables: tuple = ()
     output_variables: tuple = ()
     bold_variable: str = ""
+    task_readout: str = ""  # the output tasks decode (e.g. a firing rate)
     noise: dict = {}  # state variable -> name of the parameter holding its noise amplitude
     state_bounds: dict = {}  # state variable -> (low, high), enforced after every step
     time_unit_ms: float = 1.0

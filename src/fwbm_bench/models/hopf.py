@@ -57,6 +57,7 @@ class StuartLandau(NodeModel):
     coupling_variables = ("x", "y")
     output_variables = ("x", "y")
     output_units = ("1", "1")
+    task_readout = "x"  # output decoded by tasks
     bold_variable = "x"
     noise = {"x": "beta", "y": "beta"}
     time_unit_ms = 1000.0  # the equations are in seconds

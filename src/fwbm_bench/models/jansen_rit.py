@@ -87,6 +87,7 @@ class JansenRit(NodeModel):
     coupling_variables = ("y1", "y2")
     output_variables = ("y1_minus_y2",)
     output_units = ("mV",)
+    task_readout = "y1_minus_y2"  # output decoded by tasks
     bold_variable = "y1_minus_y2"
     noise = {"y4": "sigma"}
     time_unit_ms = 1000.0

@@ -33,6 +33,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from fwbm_bench._numba import njit
+from fwbm_bench.errors import ConfigError
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 
 _DECO2014 = "Deco et al. 2014, J Neurosci 34:7886"
@@ -82,7 +83,14 @@ def fic_fixed_point(p: dict) -> tuple[float, float, float]:
         current_i = p["W_I"] * p["I_0"] + p["J_NMDA"] * s_e - s_i
         return s_i - p["tau_I"] * p["gamma_I"] * float(transfer(current_i, p["a_I"], p["b_I"], p["d_I"])) / 1000.0
 
-    s_i = brentq(residual, 0.0, 1.0)
+    try:
+        s_i = brentq(residual, 0.0, 1.0)
+    except ValueError:
+        raise ConfigError(
+            "rww_ei: the FIC target has no inhibitory fixed point in [0, 1] for these parameters "
+            f"(I_0 = {p['I_0']}, W_I = {p['W_I']}, J_NMDA = {p['J_NMDA']}, tau_I = {p['tau_I']}); "
+            "check the fixed parameters or set fic: 0"
+        ) from None
     return current_e, s_e, s_i
 
 
@@ -134,6 +142,7 @@ class ReducedWongWangEI(NodeModel):
     coupling_variables = ("S_E",)
     output_variables = ("S_E", "r_E")
     output_units = ("1", "Hz")
+    task_readout = "r_E"  # output decoded by tasks
     bold_variable = "S_E"  # synaptic activity drives BOLD, as in Deco et al. 2013/2014
     noise = {"S_E": "sigma", "S_I": "sigma"}
     state_bounds = {"S_E": (0.0, 1.0), "S_I": (0.0, 1.0)}

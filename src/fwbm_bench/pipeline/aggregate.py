@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from fwbm_bench.config import config_hash
@@ -38,7 +39,9 @@ def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, co
     ds = build_leaderboard(result_files, fit_files, read_cost_rows(benchmark_files, benchmark_root),
                            config, registry, cards, config_hash(config))
     write_leaderboard(ds, zarr_path)
-    leaderboard_table(ds).to_csv(csv_path, index=False, float_format="%.4f")
+    temporary = Path(f"{csv_path}.tmp")
+    leaderboard_table(ds).to_csv(temporary, index=False, float_format="%.4f")
+    os.replace(temporary, csv_path)
 
 
 def run_report(zarr_path, output_path) -> None:

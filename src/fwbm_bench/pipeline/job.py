@@ -24,11 +24,3 @@ def run_job(snakemake, function, *args, **kwargs) -> None:
     except FwbmError as error:
         logging.getLogger("fwbm_bench").error("%s", error)
         sys.exit(f"fwbm-bench error: {error}")
-
-
-def entry_for(snakemake):
-    """The Entry named by the job's ``entry`` wildcard, from the workflow's config."""
-    from fwbm_bench.entries import resolve_entries
-
-    name = snakemake.wildcards.entry
-    return resolve_entries([name], snakemake.config.get("custom_entries", {}))[name]

@@ -11,7 +11,7 @@ import numpy as np
 
 from fwbm_bench.connectome import Connectome
 from fwbm_bench.data import load_subject_file
-from fwbm_bench.entries import BASELINE_PREDICTORS, Entry
+from fwbm_bench.entries import BASELINE_PREDICTORS, Entry, resolve_entries
 from fwbm_bench.errors import FwbmError
 from fwbm_bench.metrics import REST_METRICS, RestObservables, functional_connectivity, matrix_correlation
 from fwbm_bench.models import get_model
@@ -143,7 +143,7 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
     rows = []
     benchmarks = rest_benchmarks(subject.dataset)
     if not subject.has_bold:
-        return [{"benchmark": b.identifier, "status": "not computable: subject has no BOLD"} for b in benchmarks]
+        return []  # nothing to score; the leaderboard marks these subjects excluded
     train, held_out = empirical_segments(subject, settings)
     halves = []
     for half in (train, held_out):
@@ -176,7 +176,12 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
 
 # --- file-level stage functions (one call per Snakemake job) -------------------------------
 
-def run_fit(entry: Entry, subject_path, connectome_path, config: dict, output_path) -> None:
+def _entry(name: str, config: dict) -> Entry:
+    return resolve_entries([name], config.get("custom_entries", {}))[name]
+
+
+def run_fit(entry_name: str, subject_path, connectome_path, config: dict, output_path) -> None:
+    entry = _entry(entry_name, config)
     subject = load_subject_file(subject_path)
     connectome = Connectome.load(connectome_path)
     result = fit_entry(entry, subject, connectome, RestSettings.from_config(config))
@@ -184,10 +189,11 @@ def run_fit(entry: Entry, subject_path, connectome_path, config: dict, output_pa
                              "connectome": connectome.variant, **result})
 
 
-def run_rest_simulation(entry: Entry, subject_path, connectome_path, fit_path, config: dict,
+def run_rest_simulation(entry_name: str, subject_path, connectome_path, fit_path, config: dict,
                         output_path) -> None:
     from fwbm_bench.pipeline.io import read_json
 
+    entry = _entry(entry_name, config)
     subject = load_subject_file(subject_path)
     connectome = Connectome.load(connectome_path)
     params = read_json(fit_path)["params"]
@@ -201,10 +207,11 @@ def run_rest_observables(simulation_path, config: dict, output_path) -> None:
     np.savez(output_path, **rest_observables(simulated, RestSettings.from_config(config)))
 
 
-def run_rest_scoring(entry: Entry, subject_path, observables_path, fit_path, config: dict,
+def run_rest_scoring(entry_name: str, subject_path, observables_path, fit_path, config: dict,
                      output_path) -> None:
     from fwbm_bench.pipeline.io import read_json
 
+    entry = _entry(entry_name, config)
     subject = load_subject_file(subject_path)
     with np.load(observables_path, allow_pickle=False) as arrays:
         observables = {key: arrays[key] for key in arrays.files}

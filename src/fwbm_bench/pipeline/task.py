@@ -6,16 +6,19 @@ import numpy as np
 
 from fwbm_bench.connectome import Connectome
 from fwbm_bench.data.behaviour import roitman_shadlen_2002
-from fwbm_bench.entries import Entry
+from fwbm_bench.entries import resolve_entries
+from fwbm_bench.errors import InputError
 from fwbm_bench.metrics import psychometric_score
 from fwbm_bench.models import get_model
 from fwbm_bench.pipeline.io import read_json, write_json
-from fwbm_bench.scoring import TASK_BENCHMARKS, normalise
+from fwbm_bench.scoring import EXCLUDED, TASK_BENCHMARKS, normalise
 from fwbm_bench.tasks import get_task
+from fwbm_bench.tasks.contracts import atlas_of
 
 
-def run_task_stage(entry: Entry, task_name: str, connectome_path, fit_path, config: dict,
+def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, config: dict,
                    output_path) -> None:
+    entry = resolve_entries([entry_name], config.get("custom_entries", {}))[entry_name]
     connectome = Connectome.load(connectome_path)
     fit = read_json(fit_path)
     benchmark = TASK_BENCHMARKS[task_name]
@@ -27,6 +30,13 @@ def run_task_stage(entry: Entry, task_name: str, connectome_path, fit_path, conf
         write_json(output_path, result)
         return
     task = get_task(task_name, **config.get("task_settings", {}).get(task_name, {}))
+    try:
+        atlas_of(connectome.labels)
+    except InputError as exc:
+        result["results"] = [{"benchmark": benchmark.identifier, "version": benchmark.version,
+                              "status": f"{EXCLUDED}{exc}"}]
+        write_json(output_path, result)
+        return
     simulation = config.get("simulation", {})
     behaviour = task.run(
         get_model(entry.model), connectome, fit["params"],

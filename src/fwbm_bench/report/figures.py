@@ -48,7 +48,8 @@ def psychometric_figure(ds) -> bytes | None:
     axis.plot(x, data["p_correct"], "ko-", label="Roitman & Shadlen 2002 (pooled)")
     coherences = np.maximum(ds.coherence_pct.values, 1.0)
     for entry in ds.entry.values:
-        curve = ds.p_correct.sel(entry=entry, connectome=ds.connectome.values[0]).mean("subject", skipna=True)
+        reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+        curve = ds.p_correct.sel(entry=entry, connectome=reference).mean("subject", skipna=True)
         if np.isfinite(curve.values).any():
             axis.plot(coherences, curve.values, "s--", label=str(entry))
     axis.set_xscale("log")

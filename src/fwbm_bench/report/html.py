@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -90,4 +91,6 @@ git {html.escape(str(ds.attrs['git_commit']))}, config {html.escape(str(ds.attrs
 """
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    output_path.write_text(page)
+    temporary = output_path.with_name(output_path.name + ".tmp")
+    temporary.write_text(page)
+    os.replace(temporary, output_path)

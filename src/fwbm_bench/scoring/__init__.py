@@ -1,9 +1,10 @@
 """Benchmark registry, normalisation against ceilings, and the aggregation tree.
 
 Identifiers are ``<dataset>-<metric>``. A benchmark's ``version`` is bumped whenever its
-scores would change. The tree is explicit: benchmark -> criterion -> overall; a parent is
-the mean of its children, a missing child counts 0, and every aggregate carries the
-fraction of its children that were present (``coverage``).
+scores would change. The tree is explicit: subject -> benchmark -> criterion -> overall; a parent is the mean
+of its children, a missing child counts 0, and every aggregate carries the fraction of its
+children that were present (``coverage``). Subjects a benchmark does not apply to (another
+dataset's subjects, subjects without BOLD) have status ``excluded: ...`` and are not children.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ CRITERIA = {
 @dataclass(frozen=True)
 class Benchmark:
     identifier: str
+    dataset: str  # whose subjects it applies to ("" = every subject)
     version: int
     metric: str
     criterion: str
@@ -39,11 +41,11 @@ class Benchmark:
 def rest_benchmarks(dataset: str) -> list[Benchmark]:
     """Resting-state benchmarks of a dataset with BOLD."""
     return [
-        Benchmark(f"{dataset}-fc-corr", 1, "fc_corr", "C2",
+        Benchmark(f"{dataset}-fc-corr", dataset, 1, "fc_corr", "C2",
                   "split-half: r(FC of train half, FC of held-out half)",
                   "raw / ceiling, clipped to [0, 1]",
                   "FC of simulated BOLD vs the subject's held-out half", "Honey et al. 2009"),
-        Benchmark(f"{dataset}-fcd-ks", 1, "fcd_ks", "C2",
+        Benchmark(f"{dataset}-fcd-ks", dataset, 1, "fcd_ks", "C2",
                   "split-half: 1 - KS(FCD of train half, FCD of held-out half)",
                   "raw / ceiling, clipped to [0, 1]",
                   "FCD distribution (60 s windows, 10 s steps) vs the held-out half",
@@ -53,7 +55,7 @@ def rest_benchmarks(dataset: str) -> list[Benchmark]:
 
 #: task name -> its benchmark
 TASK_BENCHMARKS = {
-    "perceptual_decision": Benchmark("roitman2002-psychometric", 1, "psychometric_loglik", "C3",
+    "perceptual_decision": Benchmark("roitman2002-psychometric", "", 1, "psychometric_loglik", "C3",
               "saturated binomial model of the monkeys' own proportions (= 1)",
               "(LL_model - LL_chance) / (LL_saturated - LL_chance), clipped to [0, 1]",
               "decoded choice accuracy per coherence vs Roitman & Shadlen's 6149 trials",
@@ -69,6 +71,9 @@ def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
     for benchmark in TASK_BENCHMARKS.values():
         registry[benchmark.identifier] = benchmark
     return registry
+
+
+EXCLUDED = "excluded: "
 
 
 def normalise(raw: float, ceiling: float) -> tuple[float, float]:

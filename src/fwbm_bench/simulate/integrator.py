@@ -166,6 +166,12 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
                 f"in region {bad[2]}, batch element {bad[3]}, at t = "
                 f"{(done + bad[0] + 1) * output_period_ms:.1f} ms"
             )
+        if not np.isfinite(state).all():
+            bad = np.argwhere(~np.isfinite(state))[0]
+            raise SimulationError(
+                f"{label}: model '{model.name}' diverged (non-finite {model.state_variables[bad[0]]}) "
+                f"in region {bad[1]}, batch element {bad[2]}, by t = {(done + n_out) * output_period_ms:.1f} ms"
+            )
         for sink in sinks:
             sink(out)
         if kept is not None:

@@ -2,9 +2,10 @@
 
 Models plug in by registering their drift and outputs (``models.base.node_drift`` and
 ``node_observe``) for their own *tag* type (:func:`fwbm_bench.models.base.register_node_functions`).
-numba keys its on-disk cache by argument types. A tag is a NamedTuple whose type name carries
-a hash of the model's source file, so the cached loop is found again in every new process,
-and editing a model (built-in or plugin) compiles a fresh one instead of loading a stale one.
+numba keys its on-disk cache by argument types. A tag is a one-element array whose record
+dtype's field name carries the model's name and a hash of its source file, so the cached loop
+is found again in every new process, and editing a model (built-in or plugin) compiles a fresh
+one instead of loading a stale one.
 Passing the right-hand side as a function argument, or closing over it, would defeat the
 cache: the dispatcher's type carries its object identity.
 """

@@ -42,3 +42,12 @@ def select_regions(labels, hemispheres, role: str) -> list[int]:
     if not indices:
         raise InputError(f"task {role} regions (pattern {pattern.pattern}) are missing from the atlas labels")
     return indices
+
+
+def hemisphere_of(label: str, hemisphere: str) -> str:
+    """"L"/"R" from the subject's hemisphere table, else from an AAL2 ``_L``/``_R`` suffix."""
+    if hemisphere in ("L", "R"):
+        return hemisphere
+    if label.endswith(("_L", "_R")):
+        return label[-1]
+    raise InputError(f"region '{label}': hemisphere unknown (give hemispheres.txt); the task needs it to split inputs")

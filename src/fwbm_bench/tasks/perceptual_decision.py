@@ -4,8 +4,8 @@ Each trial: ``fixation_ms`` without input, then ``stimulus_ms`` of motion. The t
 directions are two input channels: the visual input regions of the left hemisphere
 (channel 0) and of the right hemisphere (channel 1). Direction d at coherence c drives its
 channel with ``mu (1 + c)`` and the other with ``mu (1 - c)`` (c as a fraction), the input
-construction of Wong & Wang (2006). The decoded readout is the mean excitatory activity of
-each readout region over the stimulus period; a cross-validated linear decoder predicts the
+construction of Wong & Wang (2006). The decoded readout is each readout region's mean activity
+over the stimulus period, in the output the model names as ``task_readout`` (r_E for rWW-EI); a cross-validated linear decoder predicts the
 direction, and accuracy per coherence is the model's p(correct | coherence).
 """
 
@@ -17,10 +17,11 @@ import numpy as np
 
 from fwbm_bench.seeding import derive_seed
 from fwbm_bench.simulate import Stimulus, simulate
-from fwbm_bench.tasks.contracts import select_regions
+from fwbm_bench.tasks.contracts import hemisphere_of, select_regions
 from fwbm_bench.tasks.readout import cross_validated_predictions
 
 ROITMAN_SHADLEN_COHERENCES_PCT = (0.0, 3.2, 6.4, 12.8, 25.6, 51.2)
+OUTPUT_PERIOD_MS = 10.0  # readout resolution; the integration step must divide it
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,6 @@ class PerceptualDecisionTask:
     fixation_ms: float = 500.0
     stimulus_ms: float = 1000.0
     stimulus_current_nA: float = 0.02
-    readout_output: str = "r_E"
     n_folds: int = 5
     citation: str = "Roitman & Shadlen 2002, J Neurosci 22:9475; Wong & Wang 2006, J Neurosci 26:1314"
 
@@ -46,6 +46,11 @@ class PerceptualDecisionTask:
             )
         if self.stimulus_ms <= 0 or self.fixation_ms < 0:
             raise ConfigError(f"task '{self.name}': stimulus_ms must be > 0 and fixation_ms >= 0")
+        if tuple(self.coherences_pct) != ROITMAN_SHADLEN_COHERENCES_PCT:
+            raise ConfigError(
+                f"task '{self.name}': coherences_pct must be Roitman & Shadlen's {ROITMAN_SHADLEN_COHERENCES_PCT} "
+                f"(the data it is scored against), found {tuple(self.coherences_pct)}"
+            )
 
     def conditions(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-trial coherence (%) and direction (0/1), condition-major order."""
@@ -55,7 +60,8 @@ class PerceptualDecisionTask:
 
     def stimulus(self, connectome, coherence_pct, direction) -> Stimulus:
         inputs = select_regions(connectome.labels, connectome.hemispheres, "input")
-        channel = np.array([0 if connectome.hemispheres[i] == "L" else 1 for i in inputs])
+        channel = np.array([0 if hemisphere_of(connectome.labels[i], connectome.hemispheres[i]) == "L" else 1
+                            for i in inputs])
         n_trials = len(coherence_pct)
         amplitudes = np.zeros((1, connectome.n_regions, n_trials))
         signed = np.where(direction == 0, 1.0, -1.0) * np.asarray(coherence_pct) / 100.0
@@ -66,7 +72,7 @@ class PerceptualDecisionTask:
         return Stimulus(windows_ms=windows, amplitudes=amplitudes)
 
     def run(self, model, connectome, params: dict, *, seed_parts: tuple, dt_ms: float,
-            conduction_speed_m_per_s: float, output_period_ms: float = 10.0) -> dict:
+            conduction_speed_m_per_s: float, output_period_ms: float = OUTPUT_PERIOD_MS) -> dict:
         """Simulate every trial in one batched call and decode the choice.
 
         Returns a dict with ``coherence_pct``, ``p_correct`` (per coherence), ``n_trials``.
@@ -83,7 +89,7 @@ class PerceptualDecisionTask:
         )
         readout = select_regions(connectome.labels, connectome.hemispheres, "readout")
         first = int(round(self.fixation_ms / output_period_ms))
-        variable = model.output_variables.index(self.readout_output)
+        variable = model.output_variables.index(model.task_readout)
         features = outputs[first:, variable][:, readout].mean(axis=0).T  # trials x regions
         strata = np.searchsorted(np.array(self.coherences_pct), coherence) * 2 + direction
         predicted = cross_validated_predictions(features, direction, strata, self.n_folds,
