@@ -104,7 +104,7 @@ class Subject:
         return self.bold[:, :half], self.bold[:, half : 2 * half]
 
     def to_arrays(self) -> dict:
-        """Plain arrays for ``np.savez`` (no pickle): see :func:`subject_from_arrays`."""
+        """Plain arrays for ``np.savez`` (never pickled): see :func:`subject_from_arrays`."""
         arrays = {
             "subject_id": np.array(self.subject_id),
             "dataset": np.array(self.dataset),

@@ -1,4 +1,4 @@
-"""Small, plain result files: JSON for per-job results (no pickle anywhere)."""
+"""Small, plain result files: JSON for per-job results (nothing is ever pickled)."""
 
 from __future__ import annotations
 
