@@ -64,6 +64,12 @@ PARAMETERS = (
 
 
 
+# row of each parameter in the kernel's global_params (P, B); compile-time constants for numba
+(G, A_E, B_E, D_E, GAMMA_E, TAU_E, W_PLUS, J_NMDA, I_0, W_E, W_I, A_I, B_I, D_I, GAMMA_I, TAU_I,
+ SIGMA, FIC_OFFSET, FIC) = range(len(PARAMETERS))
+assert [p.name for p in PARAMETERS][J_NMDA] == "J_NMDA" and [p.name for p in PARAMETERS][FIC] == "fic"
+
+
 def transfer(current, gain, threshold, curvature):
     """Abbott-Chance rate function H in Hz (NumPy; the kernel inlines its own copy)."""
     x = gain * np.asarray(current, dtype=float) - threshold
@@ -112,26 +118,26 @@ def _rate(current, gain, threshold, curvature):
 @njit
 def _currents(x, i, b, coupling, ext, global_params, node_params):
     """Input currents (nA) to the excitatory and inhibitory pools of region i."""
-    j_nmda = global_params[7, b]
-    i_0 = global_params[8, b]
-    current_e = (global_params[9, b] * i_0 + global_params[6, b] * j_nmda * x[0]
-                 + global_params[0, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * x[1] + ext[i, b])
-    current_i = global_params[10, b] * i_0 + j_nmda * x[0] - x[1]
+    j_nmda = global_params[J_NMDA, b]
+    i_0 = global_params[I_0, b]
+    current_e = (global_params[W_E, b] * i_0 + global_params[W_PLUS, b] * j_nmda * x[0]
+                 + global_params[G, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * x[1] + ext[i, b])
+    current_i = global_params[W_I, b] * i_0 + j_nmda * x[0] - x[1]
     return current_e, current_i
 
 
 def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
     current_e, current_i = _currents(x, i, b, coupling, ext, global_params, node_params)
-    rate_e = _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b])
-    rate_i = _rate(current_i, global_params[11, b], global_params[12, b], global_params[13, b])
-    dxdt[0] = -x[0] / global_params[5, b] + (1.0 - x[0]) * global_params[4, b] * rate_e / 1000.0
-    dxdt[1] = -x[1] / global_params[15, b] + global_params[14, b] * rate_i / 1000.0
+    rate_e = _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b])
+    rate_i = _rate(current_i, global_params[A_I, b], global_params[B_I, b], global_params[D_I, b])
+    dxdt[0] = -x[0] / global_params[TAU_E, b] + (1.0 - x[0]) * global_params[GAMMA_E, b] * rate_e / 1000.0
+    dxdt[1] = -x[1] / global_params[TAU_I, b] + global_params[GAMMA_I, b] * rate_i / 1000.0
 
 
 def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
     current_e, _ = _currents(x, i, b, coupling, ext, global_params, node_params)
     out_row[0, i, b] += x[0] * weight
-    out_row[1, i, b] += _rate(current_e, global_params[1, b], global_params[2, b], global_params[3, b]) * weight
+    out_row[1, i, b] += _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b]) * weight
 
 
 class ReducedWongWangEI(NodeModel):
