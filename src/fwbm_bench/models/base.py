@@ -45,6 +45,20 @@ def node_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
     raise NotImplementedError("node_drift is implemented per model through numba's overload")
 
 
+def node_export(tag, x, i, b, global_params, node_params, slot):
+    """Write region ``i``'s exported coupling quantities into ``slot[:, i, b]`` (optional).
+
+    Models whose coupling is a function of their state (e.g. sin and cos of a phase) export
+    those quantities; the delay buffer stores them and ``coupling`` sums them over inputs.
+    Models without an export couple their ``coupling_variables`` directly.
+    """
+    raise NotImplementedError("node_export is implemented per model through numba's overload")
+
+
+def _no_export(tag, x, i, b, global_params, node_params, slot):
+    pass  # never called: the loop copies coupling_variables for models without an export
+
+
 def node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
     """Add ``weight`` times each output of region ``i`` at state ``x`` to ``out_row[:, i, b]``."""
     raise NotImplementedError("node_observe is implemented per model through numba's overload")
@@ -86,7 +100,8 @@ class NodeModel:
     description: str = ""
     citation: str = ""
     state_variables: tuple = ()
-    coupling_variables: tuple = ()
+    coupling_variables: tuple = ()  # state variables coupled directly, or names of exports
+    exports_coupling: bool = False  # True: coupling_variables are computed by the export function
     output_variables: tuple = ()
     bold_variable: str = ""
     task_readout: str = ""  # the output tasks decode (e.g. a firing rate)
@@ -139,10 +154,11 @@ class NodeModel:
         raise NotImplementedError
 
 
-def register_node_functions(model_class, drift, observe):
-    """Register ``model_class``'s drift and outputs, and give the class its ``tag``.
+def register_node_functions(model_class, drift, observe, export=None):
+    """Register ``model_class``'s drift, outputs and (optional) coupling export; set its ``tag``.
 
-    ``drift`` and ``observe`` follow :func:`node_drift` and :func:`node_observe` and are
+    ``drift``, ``observe`` and ``export`` follow :func:`node_drift`, :func:`node_observe` and
+    :func:`node_export` and are
     compiled inline into the shared time loop. numba caches compiled functions on disk by
     argument types, and a function passed as an argument is typed by its object identity,
     so it could never be found again by a new process. Instead the loop receives a *tag*:
@@ -171,6 +187,12 @@ def register_node_functions(model_class, drift, observe):
     @overload(node_observe, jit_options=options)
     def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
         return observe if _is_mine(tag) else None
+
+    @overload(node_export, jit_options=options)
+    def _export(tag, x, i, b, global_params, node_params, slot):
+        return (export or _no_export) if _is_mine(tag) else None
+
+    model_class.exports_coupling = export is not None
 
     model_class.tag = np.zeros(1, dtype=np.dtype([(field, np.uint8)]))
     return model_class

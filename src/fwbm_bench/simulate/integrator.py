@@ -113,8 +113,12 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     global_params, node_params, state = model.prepare(resolved, weights)
     in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
     n_slots = int(in_delay.max(initial=0)) + 1
-    coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables], dtype=np.int64)
-    history = np.repeat(state[coupling_indices][None], n_slots, axis=0)
+    if model.exports_coupling:
+        coupling_indices = np.zeros(len(model.coupling_variables), dtype=np.int64)  # unused
+        history = np.zeros((n_slots, len(model.coupling_variables), n_regions, batch))  # filled by the loop
+    else:
+        coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables], dtype=np.int64)
+        history = np.repeat(state[coupling_indices][None], n_slots, axis=0)
 
     if stimulus is None:
         windows = np.zeros((0, 2), dtype=np.int64)
@@ -158,7 +162,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
                                head, step0, n_steps, dt_ms, in_ptr, in_idx, in_delay, in_weight,
                                global_params, node_params, noise, noise_slot, noise_amplitude_index,
-                               lower, upper, windows, amplitudes, decimation, coupling_indices, out)
+                               lower, upper, windows, amplitudes, decimation, coupling_indices,
+                               bool(model.exports_coupling), out)
         if not np.isfinite(out).all():
             bad = np.argwhere(~np.isfinite(out))[0]
             raise SimulationError(

@@ -15,24 +15,36 @@ from __future__ import annotations
 import numpy as np
 
 from fwbm_bench._numba import njit
-from fwbm_bench.models.base import node_drift, node_observe
-from fwbm_bench.simulate.primitives import external_input, gather_delayed_coupling, push_history
+from fwbm_bench.models.base import node_drift, node_export, node_observe
+from fwbm_bench.simulate.primitives import advance_head, external_input, gather_delayed_coupling, push_history
 
 EULER, HEUN = 0, 1
+
+
+@njit
+def _export_all(tag, state, global_params, node_params, slot, x):
+    """Every region's exported coupling quantities at ``state`` into ``slot`` (C, N, B)."""
+    for b in range(state.shape[2]):
+        for i in range(state.shape[1]):
+            for v in range(state.shape[0]):
+                x[v] = state[v, i, b]
+            node_export(tag, x, i, b, global_params, node_params, slot)
 
 
 @njit
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, in_ptr,
                     in_idx, in_delay, in_weight, global_params, node_params, noise, noise_slot,
                     noise_amplitude_index, lower, upper, pulse_windows, pulse_amplitudes,
-                    decimation, coupling_indices, out):
+                    decimation, coupling_indices, exports, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
     g = amplitude sqrt(h) xi (xi standard normal, drawn once per step):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
     x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g. The delayed coupling is evaluated
-    once per step from the history, as TVB does. Outputs are taken at the start of each step.
+    once per step from the history, as TVB does; the history holds either the coupling
+    variables themselves or, if ``exports``, the quantities the model exports from its state
+    (TVB's "pre" coupling). Outputs are taken at the start of each step.
     States are clipped to [lower, upper] after each stage.
     """
     n_state = state.shape[0]
@@ -48,6 +60,9 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     h = dt / time_unit_ms
     sqrt_h = np.sqrt(h)
     weight = 1.0 / decimation
+    if exports and step0 == 0:  # the initial history holds the exports of the initial state
+        for slot in range(history.shape[0]):
+            _export_all(tag, state, global_params, node_params, history[slot], x)
     for t in range(n_steps):
         gather_delayed_coupling(history, head, in_ptr, in_idx, in_delay, in_weight, coupling)
         external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
@@ -70,5 +85,9 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                                                lower[v]), upper[v])
                 for v in range(n_state):
                     state[v, i, b] = predicted[v]
-        head = push_history(history, head, state, coupling_indices)
+        if exports:
+            head = advance_head(history, head)
+            _export_all(tag, state, global_params, node_params, history[head], x)
+        else:
+            head = push_history(history, head, state, coupling_indices)
     return head

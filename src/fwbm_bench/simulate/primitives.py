@@ -47,11 +47,18 @@ def external_input(step, pulse_windows, pulse_amplitudes, ext):
 
 
 @njit
-def push_history(history, head, state, coupling_indices):
-    """Advance the ring buffer and store the coupling variables of ``state`` (S, N, B)."""
+def advance_head(history, head):
+    """Index of the ring buffer's next slot."""
     head += 1
     if head == history.shape[0]:
         head = 0
+    return head
+
+
+@njit
+def push_history(history, head, state, coupling_indices):
+    """Advance the ring buffer and store the coupling variables of ``state`` (S, N, B)."""
+    head = advance_head(history, head)
     for c in range(coupling_indices.shape[0]):
         history[head, c] = state[coupling_indices[c]]
     return head
