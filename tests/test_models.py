@@ -133,7 +133,7 @@ def test_hopf_kernel_matches_numpy_reference(scheme):
     params = {"G": 0.8, "a": 0.1, "f": 2.0, "beta": 0.05}
     out = simulate(MODELS["hopf"], weights, lengths, params, duration_ms=300.0, seeds=[4], dt_ms=1.0,
                    output_period_ms=1.0, conduction_speed_m_per_s=2.0, scheme=scheme)
-    _, _, initial = MODELS["hopf"].prepare(MODELS["hopf"].resolve(params, 1), weights)
+    _, initial = MODELS["hopf"].prepare(MODELS["hopf"].resolve(params, 1), weights)
     noise = np.random.Generator(np.random.PCG64(4)).standard_normal((300, 2, 4))
     expected = hopf_reference(weights, delay_steps(lengths, 2.0, 1.0), 0.8, 0.1, 2.0, 0.05,
                               initial[0, :, 0], initial[1, :, 0], 300, 1.0, noise, scheme)
@@ -204,7 +204,7 @@ def test_kuramoto_kernel_matches_numpy_reference():
     model = MODELS["kuramoto"]
     out = simulate(model, weights, lengths, params, duration_ms=200.0, seeds=[2], dt_ms=1.0,
                    output_period_ms=1.0, conduction_speed_m_per_s=2.0)
-    _, omega, theta0 = model.prepare(model.resolve(params, 1), weights)
+    omega, theta0 = model.prepare(model.resolve(params, 1), weights)
     delays = delay_steps(lengths, 2.0, 1.0)
     noise = np.random.Generator(np.random.PCG64(2)).standard_normal((200, 1, 4))
     thetas = [theta0[0, :, 0]]

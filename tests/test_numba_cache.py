@@ -35,7 +35,7 @@ class Throwaway(NodeModel):
     @classmethod
     def prepare(cls, params, weights):
         n, b = len(weights), len(params["k"])
-        return np.array([params["k"]]), np.zeros((0, n, b)), np.ones((1, n, b))
+        return np.zeros((0, n, b)), np.ones((1, n, b))
 
 register_node_functions(Throwaway, drift, observe)
 w = np.array([[0, 1.0], [1.0, 0]])

@@ -95,7 +95,7 @@ class _ExplodingModel(NodeModel):
     @classmethod
     def prepare(cls, params, weights):
         batch = len(params["growth"])
-        return np.array([params["growth"]]), np.zeros((0, len(weights), batch)), np.ones((1, len(weights), batch))
+        return np.zeros((0, len(weights), batch)), np.ones((1, len(weights), batch))
 
 
 register_node_functions(_ExplodingModel, _exploding_drift, _exploding_observe)

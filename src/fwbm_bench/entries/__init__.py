@@ -72,6 +72,11 @@ BUILTIN_ENTRIES = {
 }
 
 
+def entry_named(name: str, custom: dict | None = None) -> Entry:
+    """The one entry called ``name`` (built-in or from the config's ``custom_entries``)."""
+    return resolve_entries([name], custom)[name]
+
+
 def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
     """Entries selected by ``names`` from the built-ins and the config's ``custom_entries``."""
     custom = custom or {}

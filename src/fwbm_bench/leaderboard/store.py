@@ -9,6 +9,8 @@ from pathlib import Path
 
 import xarray as xr
 
+from fwbm_bench.errors import InputError
+
 # Zarr format 2: fixed-width unicode (entry names, status strings) has a stable
 # specification there; zarr-python 3 marks it unstable for format 3.
 ZARR_FORMAT = 2
@@ -31,7 +33,5 @@ def write_leaderboard(ds: xr.Dataset, path) -> None:
 def open_leaderboard(path) -> xr.Dataset:
     path = Path(path)
     if not path.exists():
-        from fwbm_bench.errors import InputError
-
         raise InputError(f"leaderboard {path} not found; run the benchmark first (see README.md)")
     return xr.open_zarr(path, consolidated=True).load()

@@ -145,11 +145,15 @@ class NodeModel:
         return resolved
 
     @classmethod
-    def prepare(cls, params: dict[str, np.ndarray], weights: np.ndarray):
-        """Kernel inputs from resolved parameters.
+    def parameter_rows(cls, params: dict[str, np.ndarray]) -> np.ndarray:
+        """Resolved parameters as the kernel's ``global_params`` (P, B), rows in declaration order."""
+        return np.array([params[p.name] for p in cls.parameters])
 
-        Returns ``(global_params, node_params, initial_state)`` with shapes (P, B),
-        (Q, N, B) and (n_state, N, B).
+    @classmethod
+    def prepare(cls, params: dict[str, np.ndarray], weights: np.ndarray):
+        """Model-specific kernel inputs from resolved parameters (name -> (B,) values).
+
+        Returns ``(node_params, initial_state)`` with shapes (Q, N, B) and (n_state, N, B).
         """
         raise NotImplementedError
 

@@ -68,11 +68,10 @@ class StuartLandau(NodeModel):
     def prepare(cls, params, weights):
         batch = len(params["G"])
         n_regions = weights.shape[0]
-        global_params = np.array([params[p.name] for p in PARAMETERS])
         strength = np.repeat(weights.sum(axis=1)[None, :, None], batch, axis=2)
         initial = np.zeros((2, n_regions, batch))
         initial[0] = 0.1 * np.sqrt(np.maximum(params["a"], 0.0))[None, :] + 1e-3
-        return global_params, strength, initial
+        return strength, initial
 
 
 register_node_functions(StuartLandau, _drift, _observe)

@@ -97,9 +97,7 @@ class JansenRit(NodeModel):
     @classmethod
     def prepare(cls, params, weights):
         batch = len(params["G"])
-        global_params = np.array([params[p.name] for p in PARAMETERS])
-        initial = np.zeros((6, weights.shape[0], batch))
-        return global_params, np.zeros((0, weights.shape[0], batch)), initial
+        return np.zeros((0, weights.shape[0], batch)), np.zeros((6, weights.shape[0], batch))
 
 
 register_node_functions(JansenRit, _drift, _observe)

@@ -71,11 +71,10 @@ class Kuramoto(NodeModel):
     def prepare(cls, params, weights):
         batch = len(params["G"])
         n_regions = weights.shape[0]
-        global_params = np.array([params[p.name] for p in PARAMETERS])
         quantiles = norm.ppf((np.arange(n_regions) + 0.5) / n_regions)
         omega = 2.0 * np.pi * (params["f"][None, :] + params["f_sd"][None, :] * quantiles[:, None])
         initial = np.repeat((2.0 * np.pi * np.arange(n_regions) / n_regions)[None, :, None], batch, axis=2)
-        return global_params, omega[None], initial
+        return omega[None], initial
 
 
 register_node_functions(Kuramoto, _drift, _observe, export=_export)

@@ -160,7 +160,6 @@ class ReducedWongWangEI(NodeModel):
     def prepare(cls, params, weights):
         batch = len(params["G"])
         n_regions = weights.shape[0]
-        global_params = np.array([params[p.name] for p in PARAMETERS])
         in_strength = weights.sum(axis=1)
         local_inhibition = np.ones((1, n_regions, batch))
         initial = np.empty((2, n_regions, batch))
@@ -171,7 +170,7 @@ class ReducedWongWangEI(NodeModel):
                 local_inhibition[0, :, b] = fic_weights(scalar, in_strength)
             initial[0, :, b] = s_e
             initial[1, :, b] = s_i
-        return global_params, local_inhibition, initial
+        return local_inhibition, initial
 
 
 register_node_functions(ReducedWongWangEI, _drift, _observe)

@@ -35,3 +35,9 @@ def write_json(path, content: dict) -> None:
 
 def read_json(path) -> dict:
     return json.loads(Path(path).read_text())
+
+
+def read_npz(path) -> dict:
+    """Every array of an ``.npz`` file, loaded into memory (no pickled objects allowed)."""
+    with np.load(path, allow_pickle=False) as arrays:
+        return {key: arrays[key] for key in arrays.files}

@@ -11,12 +11,12 @@ import numpy as np
 
 from fwbm_bench.connectome import Connectome
 from fwbm_bench.data import load_subject_file
-from fwbm_bench.entries import BASELINE_PREDICTORS, Entry, resolve_entries
+from fwbm_bench.entries import BASELINE_PREDICTORS, Entry, entry_named
 from fwbm_bench.errors import FwbmError
 from fwbm_bench.metrics import REST_METRICS, RestObservables, functional_connectivity, matrix_correlation
 from fwbm_bench.models import get_model
 from fwbm_bench.observables import BoldSink, preprocess_bold
-from fwbm_bench.pipeline.io import write_json
+from fwbm_bench.pipeline.io import read_json, read_npz, write_json
 from fwbm_bench.scoring import normalise, rest_benchmarks
 from fwbm_bench.seeding import derive_seed
 from fwbm_bench.simulate import simulate
@@ -176,12 +176,8 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
 
 # --- file-level stage functions (one call per Snakemake job) -------------------------------
 
-def _entry(name: str, config: dict) -> Entry:
-    return resolve_entries([name], config.get("custom_entries", {}))[name]
-
-
 def run_fit(entry_name: str, subject_path, connectome_path, config: dict, output_path) -> None:
-    entry = _entry(entry_name, config)
+    entry = entry_named(entry_name, config.get("custom_entries"))
     subject = load_subject_file(subject_path)
     connectome = Connectome.load(connectome_path)
     result = fit_entry(entry, subject, connectome, RestSettings.from_config(config))
@@ -191,9 +187,7 @@ def run_fit(entry_name: str, subject_path, connectome_path, config: dict, output
 
 def run_rest_simulation(entry_name: str, subject_path, connectome_path, fit_path, config: dict,
                         output_path) -> None:
-    from fwbm_bench.pipeline.io import read_json
-
-    entry = _entry(entry_name, config)
+    entry = entry_named(entry_name, config.get("custom_entries"))
     subject = load_subject_file(subject_path)
     connectome = Connectome.load(connectome_path)
     params = read_json(fit_path)["params"]
@@ -202,20 +196,14 @@ def run_rest_simulation(entry_name: str, subject_path, connectome_path, fit_path
 
 
 def run_rest_observables(simulation_path, config: dict, output_path) -> None:
-    with np.load(simulation_path, allow_pickle=False) as arrays:
-        simulated = {key: arrays[key] for key in arrays.files}
-    np.savez(output_path, **rest_observables(simulated, RestSettings.from_config(config)))
+    np.savez(output_path, **rest_observables(read_npz(simulation_path), RestSettings.from_config(config)))
 
 
 def run_rest_scoring(entry_name: str, subject_path, observables_path, fit_path, config: dict,
                      output_path) -> None:
-    from fwbm_bench.pipeline.io import read_json
-
-    entry = _entry(entry_name, config)
+    entry = entry_named(entry_name, config.get("custom_entries"))
     subject = load_subject_file(subject_path)
-    with np.load(observables_path, allow_pickle=False) as arrays:
-        observables = {key: arrays[key] for key in arrays.files}
-    rows = score_rest(observables, subject, RestSettings.from_config(config))
+    rows = score_rest(read_npz(observables_path), subject, RestSettings.from_config(config))
     fit = read_json(fit_path)
     write_json(output_path, {"entry": entry.name, "subject": subject.subject_id,
                              "connectome": fit["connectome"], "results": rows,

@@ -6,7 +6,7 @@ import numpy as np
 
 from fwbm_bench.connectome import Connectome
 from fwbm_bench.data.behaviour import roitman_shadlen_2002
-from fwbm_bench.entries import resolve_entries
+from fwbm_bench.entries import entry_named
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics import psychometric_score
 from fwbm_bench.models import get_model
@@ -18,7 +18,7 @@ from fwbm_bench.tasks.contracts import atlas_of
 
 def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, config: dict,
                    output_path) -> None:
-    entry = resolve_entries([entry_name], config.get("custom_entries", {}))[entry_name]
+    entry = entry_named(entry_name, config.get("custom_entries"))
     connectome = Connectome.load(connectome_path)
     fit = read_json(fit_path)
     benchmark = TASK_BENCHMARKS[task_name]

@@ -110,7 +110,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     lengths = check_square_matrix(tract_lengths_mm, f"{label}: tract lengths", n_regions)
     delays = delay_steps(lengths, conduction_speed_m_per_s, dt_ms)
     resolved = model.resolve(params, batch, where=f"{label}: model '{model.name}'")
-    global_params, node_params, state = model.prepare(resolved, weights)
+    global_params = model.parameter_rows(resolved)
+    node_params, state = model.prepare(resolved, weights)
     in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
     n_slots = int(in_delay.max(initial=0)) + 1
     if model.exports_coupling:

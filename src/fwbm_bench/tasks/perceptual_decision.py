@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fwbm_bench.errors import ConfigError
 from fwbm_bench.seeding import derive_seed
 from fwbm_bench.simulate import Stimulus, simulate
 from fwbm_bench.tasks.contracts import hemisphere_of, select_regions
@@ -37,8 +38,6 @@ class PerceptualDecisionTask:
     citation: str = "Roitman & Shadlen 2002, J Neurosci 22:9475; Wong & Wang 2006, J Neurosci 26:1314"
 
     def __post_init__(self):
-        from fwbm_bench.errors import ConfigError
-
         if self.trials_per_condition < self.n_folds:
             raise ConfigError(
                 f"task '{self.name}': trials_per_condition ({self.trials_per_condition}) must be at least "
@@ -58,8 +57,8 @@ class PerceptualDecisionTask:
         direction = np.tile(np.repeat([0, 1], self.trials_per_condition), len(self.coherences_pct))
         return coherence, direction
 
-    def stimulus(self, connectome, coherence_pct, direction) -> Stimulus:
-        inputs = select_regions(connectome.labels, connectome.hemispheres, "input")
+    def stimulus(self, connectome, coherence_pct, direction, inputs) -> Stimulus:
+        """Input pulses for every trial; ``inputs`` are the contract's input region indices."""
         channel = np.array([0 if hemisphere_of(connectome.labels[i], connectome.hemispheres[i]) == "L" else 1
                             for i in inputs])
         n_trials = len(coherence_pct)
@@ -78,6 +77,8 @@ class PerceptualDecisionTask:
         Returns a dict with ``coherence_pct``, ``p_correct`` (per coherence), ``n_trials``.
         """
         coherence, direction = self.conditions()
+        inputs = select_regions(connectome.labels, connectome.hemispheres, "input")
+        readout = select_regions(connectome.labels, connectome.hemispheres, "readout")
         n_trials = len(coherence)
         seeds = np.array([derive_seed(*seed_parts, "trial", k) for k in range(n_trials)])
         batch_params = {name: np.full(n_trials, float(value)) for name, value in params.items()}
@@ -85,9 +86,8 @@ class PerceptualDecisionTask:
             model, connectome.weights, connectome.tract_lengths_mm, batch_params,
             duration_ms=self.fixation_ms + self.stimulus_ms, seeds=seeds, dt_ms=dt_ms,
             conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=output_period_ms,
-            stimulus=self.stimulus(connectome, coherence, direction), label=f"task {self.name}",
+            stimulus=self.stimulus(connectome, coherence, direction, inputs), label=f"task {self.name}",
         )
-        readout = select_regions(connectome.labels, connectome.hemispheres, "readout")
         first = int(round(self.fixation_ms / output_period_ms))
         variable = model.output_variables.index(model.task_readout)
         features = outputs[first:, variable][:, readout].mean(axis=0).T  # trials x regions
@@ -100,6 +100,6 @@ class PerceptualDecisionTask:
             "coherence_pct": list(self.coherences_pct),
             "p_correct": p_correct,
             "n_trials_per_coherence": 2 * self.trials_per_condition,
-            "input_regions": [connectome.labels[i] for i in select_regions(connectome.labels, connectome.hemispheres, "input")],
+            "input_regions": [connectome.labels[i] for i in inputs],
             "readout_regions": [connectome.labels[i] for i in readout],
         }
