@@ -104,3 +104,16 @@ register_node_functions(_ExplodingModel, _exploding_drift, _exploding_observe)
 def test_divergence_stops_with_region_and_time():
     with pytest.raises(SimulationError, match=r"diverged \(non-finite x\) in region 2, batch element 0, at t = \d"):
         simulate(_ExplodingModel, W, L, {}, duration_ms=1000.0, seeds=[0], dt_ms=1.0)
+
+
+def test_initial_state_override_sets_first_output_and_is_validated():
+    from fwbm_bench.models import get_model
+
+    model = get_model("hopf")
+    weights = np.array([[0.0, 1.0], [1.0, 0.0]])
+    start = np.array([[0.3, -0.2], [0.1, 0.4]])
+    out = simulate(model, weights, np.full((2, 2), 10.0), {"beta": 0.0, "a": 1.0}, duration_ms=2.0,
+                   seeds=[0], dt_ms=1.0, output_period_ms=1.0, initial_state=start)
+    np.testing.assert_allclose(out[0, :, :, 0], start)
+    with pytest.raises(ConfigError, match="initial_state needs shape"):
+        simulate(model, weights, np.full((2, 2), 10.0), {}, duration_ms=2.0, seeds=[0], initial_state=np.zeros(3))

