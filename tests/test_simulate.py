@@ -7,7 +7,8 @@ from fwbm_bench.errors import ConfigError, InputError, SimulationError
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
 from fwbm_bench.simulate import Stimulus, simulate
-from fwbm_bench.simulate.primitives import gather_delayed_coupling, push_history
+from fwbm_bench.simulate.integrator import _edges_by_delay_class
+from fwbm_bench.simulate.primitives import gather_level, write_history
 
 W = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
 L = np.array([[0, 30.0, 80], [30, 0, 10], [80, 10, 0]])
@@ -34,17 +35,39 @@ def test_chunk_size_does_not_change_results():
     np.testing.assert_array_equal(run(chunk_ms=7.0), run(chunk_ms=1000.0))
 
 
-def test_ring_buffer_returns_the_value_from_d_steps_ago():
-    history = np.zeros((5, 1, 2, 1))
+def test_doubled_ring_buffer_gathers_the_values_from_d_steps_ago():
+    n_slots = 5
+    history = np.zeros((1, 2, 2 * n_slots, 1))  # one variable, 2 regions, batch 1
     head = 0
     for step in range(1, 8):
-        state = np.array([[[float(step)], [10.0 * step]]])  # one variable, 2 regions, batch 1
-        head = push_history(history, head, state, np.array([0]))
-    coupling = np.zeros((1, 2, 1))
-    # region 0 reads region 1 with delay 3: the value written 3 steps before the newest (7) -> 40
-    gather_delayed_coupling(history, head, np.array([0, 1, 1]), np.array([1]), np.array([3]),
-                            np.array([2.0]), coupling)
-    assert coupling[0, 0, 0] == 2.0 * 40.0 and coupling[0, 1, 0] == 0.0
+        head = (head + 1) % n_slots
+        write_history(history, head, n_slots, np.array([[[float(step)], [10.0 * step]]]))
+    # region 0 reads region 1 with delay 3: level_ptr lists the connections into each target
+    connection = (np.array([0, 1, 1]), np.array([1]), np.array([3]), np.array([2.0]))
+    block, scratch = np.zeros((1, 2, 4)), np.empty(4)
+    gather_level(history, head, n_slots, *connection, 0, 1, block, scratch)
+    # the value written 3 steps before the newest (7) -> 40
+    assert block[0, 0, 0] == 2.0 * 40.0 and (block[0, 0, 1:] == 0).all() and (block[0, 1] == 0).all()
+    # a block of the next 4 steps reads steps 4 .. 7, contiguous despite the wrap of the ring
+    block[:] = 0.0
+    gather_level(history, head, n_slots, *connection, 0, 4, block, scratch)
+    np.testing.assert_array_equal(block[0, 0], 2.0 * np.array([40.0, 50.0, 60.0, 70.0]))
+    np.testing.assert_array_equal(block[0, 1], 0.0)
+
+
+def test_delay_classes_cover_every_connection_once():
+    rng = np.random.default_rng(3)
+    weights = rng.random((6, 6)) * (rng.random((6, 6)) < 0.7)
+    delays = rng.integers(0, 70, (6, 6))
+    level_ptr, source, delay, weight = _edges_by_delay_class(weights, delays)
+    rebuilt = np.zeros_like(weights)
+    for level in range(level_ptr.shape[0]):
+        for target in range(6):
+            for e in range(level_ptr[level, target], level_ptr[level, target + 1]):
+                assert delay[e] >= 2**level - 1 and (level == level_ptr.shape[0] - 1 or delay[e] < 2**(level + 1) - 1)
+                assert delays[target, source[e]] == delay[e]
+                rebuilt[target, source[e]] += weight[e]
+    np.testing.assert_array_equal(rebuilt, weights)
 
 
 def test_stimulus_raises_rates_only_while_on():

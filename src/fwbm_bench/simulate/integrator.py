@@ -4,11 +4,14 @@ Arrays handed to the shared time loop (:func:`fwbm_bench.simulate.kernel.integra
 and, per region, to the model's step::
 
     state            (n_state, N, B)   advanced in place
-    history          (L, C, N, B)      ring buffer of the C coupling variables, slot ``head`` = now
-    in_ptr/idx/delay/weight            CSR of incoming connections (rows receive)
+    history          (C, N, 2 L, B)    doubled ring buffer of the C coupled quantities, position
+                                        ``head`` (and ``head + L``) = now (simulate.primitives)
+    edges                              (level_ptr, source, delay, weight): connections grouped
+                                        by delay class and target (_edges_by_delay_class)
     global_params    (P, B)            model parameters in ``model.parameters`` order
     node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
-    noise            (n_steps, n_noise, N, B) standard normal draws, one per noisy variable
+    noise            (B, n_steps, n_noise, N) standard normal draws, one per noisy variable
+                                        (element-major: each stream is written contiguously)
     noise_slot (S,), noise_amplitude_index (S,)  per state variable: its slot in ``noise``
                                         (-1: noiseless) and the parameter holding its amplitude
     lower, upper     (S,)              state bounds enforced after every step
@@ -40,6 +43,7 @@ from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
 log = logging.getLogger("fwbm_bench.simulate")
 
 _NOISE_VALUES_PER_CHUNK = 8_000_000
+MAX_LEVELS = 7  # delay classes 1, 2, 4, ..., 64 steps gathered in one pass (simulate.primitives)
 SCHEMES = {"euler": EULER, "heun": HEUN}
 
 
@@ -51,14 +55,24 @@ class Stimulus:
     amplitudes: np.ndarray  # (K, N, B)
 
 
-def _csr_of_inputs(weights: np.ndarray, delays: np.ndarray):
-    rows, cols = np.nonzero(weights)
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], cols[order]
-    in_ptr = np.zeros(weights.shape[0] + 1, dtype=np.int64)
-    np.add.at(in_ptr, rows + 1, 1)
-    return (np.cumsum(in_ptr), cols.astype(np.int64), delays[rows, cols].astype(np.int64),
-            weights[rows, cols].astype(float))
+def _edges_by_delay_class(weights: np.ndarray, delays: np.ndarray):
+    """Connections grouped for the kernel (simulate.primitives): ``(level_ptr, source, delay,
+    weight)``, level l holding delays of at least 2**l - 1 steps (the largest such level, at
+    most ``MAX_LEVELS`` - 1), each level sorted by target region; the connections of level l
+    into target i are ``level_ptr[l, i]:level_ptr[l, i + 1]``."""
+    targets, sources = np.nonzero(weights)
+    delay = delays[targets, sources].astype(np.int64)
+    level = np.minimum(np.floor(np.log2(delay + 1)).astype(np.int64), MAX_LEVELS - 1)
+    n_levels = int(level.max(initial=0)) + 1
+    order = np.lexsort((sources, targets, level))
+    targets, sources, delay, level = targets[order], sources[order], delay[order], level[order]
+    n_regions = weights.shape[0]
+    counts = np.zeros((n_levels, n_regions), dtype=np.int64)
+    np.add.at(counts, (level, targets), 1)
+    level_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    level_ptr = np.stack([level_ptr[l * n_regions:(l + 1) * n_regions + 1] for l in range(n_levels)])
+    return (np.ascontiguousarray(level_ptr), sources.astype(np.int64), delay,
+            weights[targets, sources].astype(float))
 
 
 def _check_positive(value, name: str) -> float:
@@ -132,14 +146,11 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     node_params, state = model.prepare(resolved, weights)
     if initial_state is not None:
         state = _checked_initial_state(initial_state, state.shape, label)
-    in_ptr, in_idx, in_delay, in_weight = _csr_of_inputs(weights, delays)
-    n_slots = int(in_delay.max(initial=0)) + 1
-    if model.exports_coupling:
-        coupling_indices = np.zeros(len(model.coupling_variables), dtype=np.int64)  # unused
-        history = np.zeros((n_slots, len(model.coupling_variables), n_regions, batch))  # filled by the loop
-    else:
-        coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables], dtype=np.int64)
-        history = np.repeat(state[coupling_indices][None], n_slots, axis=0)
+    edges = _edges_by_delay_class(weights, delays)
+    n_slots = int(delays[weights != 0].max(initial=0)) + 1
+    history = np.zeros((len(model.coupling_variables), n_regions, 2 * n_slots, batch))  # filled by the loop
+    coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
+                                if not model.exports_coupling else [], dtype=np.int64)
 
     if stimulus is None:
         windows = np.zeros((0, 2), dtype=np.int64)
@@ -176,12 +187,12 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     while done < n_out_total:
         n_out = min(out_per_chunk, n_out_total - done)
         n_steps = n_out * decimation
-        noise = np.empty((n_steps, n_noise, n_regions, batch))
+        noise = np.empty((batch, n_steps, n_noise, n_regions))
         for b, generator in enumerate(generators):
-            noise[:, :, :, b] = generator.standard_normal((n_steps, n_noise, n_regions))
+            generator.standard_normal(out=noise[b])
         out = np.zeros((n_out, n_outputs, n_regions, batch))
         head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
-                               head, step0, n_steps, dt_ms, in_ptr, in_idx, in_delay, in_weight,
+                               head, step0, n_steps, dt_ms, edges,
                                global_params, node_params, noise, noise_slot, noise_amplitude_index,
                                lower, upper, windows, amplitudes, decimation, coupling_indices,
                                bool(model.exports_coupling), out)

@@ -16,24 +16,34 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_export, node_observe
-from fwbm_bench.simulate.primitives import advance_head, external_input, gather_delayed_coupling, push_history
+from fwbm_bench.simulate.primitives import external_input, gather_level, write_history
 
 EULER, HEUN = 0, 1
 
 
 @njit
-def _export_all(tag, state, global_params, node_params, slot, x):
-    """Every region's exported coupling quantities at ``state`` into ``slot`` (C, N, B)."""
+def _export_all(tag, state, global_params, node_params, values, x):
+    """Every region's exported coupling quantities at ``state`` into ``values`` (C, N, B)."""
     for b in range(state.shape[2]):
         for i in range(state.shape[1]):
             for v in range(state.shape[0]):
                 x[v] = state[v, i, b]
-            node_export(tag, x, i, b, global_params, node_params, slot)
+            node_export(tag, x, i, b, global_params, node_params, values)
 
 
 @njit
-def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, in_ptr,
-                    in_idx, in_delay, in_weight, global_params, node_params, noise, noise_slot,
+def _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x):
+    """What the delay history stores for the current state: exports or coupling variables."""
+    if exports:
+        _export_all(tag, state, global_params, node_params, values, x)
+    else:
+        for c in range(coupling_indices.shape[0]):
+            values[c] = state[coupling_indices[c]]
+
+
+@njit
+def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
+                    global_params, node_params, noise, noise_slot,
                     noise_amplitude_index, lower, upper, pulse_windows, pulse_amplitudes,
                     decimation, coupling_indices, exports, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
@@ -46,11 +56,23 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
     States are clipped to [lower, upper] after each stage.
+
+    ``edges`` = (level_ptr (n_levels, N + 1), source, delay, weight) are the connections
+    grouped by delay class and target region (:mod:`fwbm_bench.simulate.primitives`): level l
+    holds delays of at least 2**l - 1 steps and is gathered every 2**l steps.
     """
     n_state = state.shape[0]
     n_regions = state.shape[1]
     batch = state.shape[2]
-    coupling = np.empty((coupling_indices.shape[0], n_regions, batch))
+    n_coupled = history.shape[0]
+    n_slots = history.shape[2] // 2
+    level_ptr, source, delay, edge_weight = edges
+    n_levels = level_ptr.shape[0]
+    block_steps = 1 << (n_levels - 1)
+    block = np.empty((n_coupled, n_regions, block_steps * batch))
+    scratch = np.empty(block_steps * batch)
+    coupling = np.empty((n_coupled, n_regions, batch))
+    values = np.empty((n_coupled, n_regions, batch))
     ext = np.zeros((n_regions, batch))
     x = np.empty(n_state)
     predicted = np.empty(n_state)
@@ -60,34 +82,48 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     h = dt / time_unit_ms
     sqrt_h = np.sqrt(h)
     weight = 1.0 / decimation
-    if exports and step0 == 0:  # the initial history holds the exports of the initial state
-        for slot in range(history.shape[0]):
-            _export_all(tag, state, global_params, node_params, history[slot], x)
-    for t in range(n_steps):
-        gather_delayed_coupling(history, head, in_ptr, in_idx, in_delay, in_weight, coupling)
-        external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
-        out_row = out[t // decimation]
-        for b in range(batch):
+    if step0 == 0:  # the whole initial history holds the initial state
+        _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
+        for position in range(n_slots):
+            write_history(history, position, n_slots, values)
+    t = 0
+    while t < n_steps:
+        n_block = min(block_steps, n_steps - t)
+        block[:] = 0.0
+        for k in range(n_block):
+            for level in range(n_levels):
+                size = 1 << level
+                if k % size == 0:
+                    gather_level(history, head, n_slots, level_ptr[level], source, delay, edge_weight, k,
+                                 min(size, n_block - k), block, scratch)
+            for c in range(n_coupled):
+                for i in range(n_regions):
+                    for b in range(batch):
+                        coupling[c, i, b] = block[c, i, k * batch + b]
+            external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
+            out_row = out[t // decimation]
             for i in range(n_regions):
-                for v in range(n_state):
-                    x[v] = state[v, i, b]
-                    kick[v] = 0.0
-                    if noise_slot[v] >= 0:
-                        kick[v] = global_params[noise_amplitude_index[v], b] * sqrt_h * noise[t, noise_slot[v], i, b]
-                node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
-                node_drift(tag, x, i, b, coupling, ext, global_params, node_params, drift)
-                for v in range(n_state):
-                    predicted[v] = min(max(x[v] + h * drift[v] + kick[v], lower[v]), upper[v])
-                if scheme == HEUN:
-                    node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
+                for b in range(batch):
                     for v in range(n_state):
-                        predicted[v] = min(max(x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kick[v],
-                                               lower[v]), upper[v])
-                for v in range(n_state):
-                    state[v, i, b] = predicted[v]
-        if exports:
-            head = advance_head(history, head)
-            _export_all(tag, state, global_params, node_params, history[head], x)
-        else:
-            head = push_history(history, head, state, coupling_indices)
+                        x[v] = state[v, i, b]
+                        kick[v] = 0.0
+                        if noise_slot[v] >= 0:
+                            kick[v] = global_params[noise_amplitude_index[v], b] * sqrt_h * noise[b, t, noise_slot[v], i]
+                    node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
+                    node_drift(tag, x, i, b, coupling, ext, global_params, node_params, drift)
+                    for v in range(n_state):
+                        predicted[v] = min(max(x[v] + h * drift[v] + kick[v], lower[v]), upper[v])
+                    if scheme == HEUN:
+                        node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
+                        for v in range(n_state):
+                            predicted[v] = min(max(x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kick[v],
+                                                   lower[v]), upper[v])
+                    for v in range(n_state):
+                        state[v, i, b] = predicted[v]
+            head += 1
+            if head == n_slots:
+                head = 0
+            _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
+            write_history(history, head, n_slots, values)
+            t += 1
     return head
