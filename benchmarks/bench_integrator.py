@@ -1,13 +1,25 @@
-"""Integrator speed against neurolib, run in one invocation on one machine.
+"""Integrator speed against neurolib and TVB, run in one invocation on one machine.
 
-HCP 80-region group connectome (mean of neurolib's 7 demo subjects, max-normalised), 20 m/s
-delays, dt = 0.1 ms (issue #3's protocol). Prints wall time, node-steps per second and the
-ratio to neurolib's own kernel for the same model family. Each configuration is timed
---repeats times after one warm-up (JIT) run; the median is printed.
+Protocol (issue #3): HCP 80-region group connectome (mean of neurolib's 7 demo subjects,
+max-normalised), 20 m/s conduction, dt = 0.1 ms, Euler-Maruyama with additive noise in every
+simulator, outputs averaged over 1 ms. Each configuration runs once to warm up (JIT or cache
+load) and is then timed ``--repeats`` times; the median is printed. Rates are node-steps per
+second *per simulation* (regions x steps x batch / wall time); ratios are to neurolib's own
+kernel for the same model family, and to TVB's reference backend.
+
+Sections:
+1. single and batched (16, 32 parameter sets) simulations: fwbm-bench, neurolib, TVB;
+2. the delayed coupling against a random-gather microbenchmark of the same machine (one
+   multiply-add per connection and step from a random position of a history-sized array:
+   what a per-connection delay lookup costs without any reuse);
+3. cost per simulated second for N = 68 and 192 (TVB connectivities) and a synthetic
+   1000-region connectome.
 
     python benchmarks/bench_integrator.py --seconds 60 --repeats 3
 
-TVB is measured only if tvb-library is installed (it is not a dependency).
+neurolib and TVB are measured only if installed (neither is a dependency); install them in a
+separate environment (docs/performance.md). TVB is slow, so it simulates ``--tvb-seconds``
+(rates do not depend on duration).
 """
 
 from __future__ import annotations
@@ -17,11 +29,19 @@ import statistics
 import time
 
 import numpy as np
+from numba import njit
 
-from fwbm_bench.connectome import normalise_weights
+from fwbm_bench.connectome import delay_steps, normalise_weights
 from fwbm_bench.data import get_dataset
 from fwbm_bench.models import get_model
 from fwbm_bench.simulate import simulate
+
+DT_MS = 0.1
+SPEED_M_PER_S = 20.0
+FAMILIES = {  # family -> (our model, our parameters, TVB model name)
+    "hopf": ("hopf", {"G": 0.5, "a": -0.02, "f": 0.05}, "SupHopf"),
+    "ww": ("rww_ei", {"G": 0.2}, "ReducedWongWangExcInh"),
+}
 
 
 def group_connectome():
@@ -30,6 +50,19 @@ def group_connectome():
     weights = np.mean([normalise_weights(s.weights) for s in subjects], axis=0)
     lengths = np.mean([s.tract_lengths_mm for s in subjects], axis=0)
     return weights / weights.max(), lengths
+
+
+def synthetic_connectome(n_regions, seed=0):
+    """Regions uniform in a 70 mm ball; lengths 1.2 x Euclidean distance; 20 % density with an
+    exponential distance rule (decay 15 mm), log-normal weights, max-normalised."""
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(n_regions, 3))
+    points *= 70.0 * rng.random(n_regions)[:, None] ** (1 / 3) / np.linalg.norm(points, axis=1)[:, None]
+    distance = np.linalg.norm(points[:, None] - points[None], axis=2)
+    keep = rng.random((n_regions, n_regions)) < 0.2 * np.exp(-distance / 15.0) / np.exp(-distance / 15.0).mean()
+    weights = np.where(keep, rng.lognormal(0.0, 1.0, (n_regions, n_regions)), 0.0)
+    np.fill_diagonal(weights, 0.0)
+    return weights / weights.max(), 1.2 * distance
 
 
 def timed(function, repeats):
@@ -44,17 +77,18 @@ def timed(function, repeats):
 
 def ours(model_name, params, weights, lengths, seconds, batch):
     model = get_model(model_name)
+    params = {k: np.full(batch, v) for k, v in params.items()}
 
     def run():
-        simulate(model, weights, lengths, {k: np.full(batch, v) for k, v in params.items()},
-                 duration_ms=seconds * 1000.0, seeds=range(batch), dt_ms=0.1,
-                 conduction_speed_m_per_s=20.0, output_period_ms=1.0, keep_outputs=False)
+        simulate(model, weights, lengths, params, duration_ms=seconds * 1000.0, seeds=range(batch),
+                 dt_ms=DT_MS, conduction_speed_m_per_s=SPEED_M_PER_S, output_period_ms=1.0,
+                 keep_outputs=False)
     return run
 
 
-def neurolib_model(name, weights, lengths, seconds):
+def neurolib_run(family, weights, lengths, seconds):
     try:
-        if name == "hopf":
+        if family == "hopf":
             from neurolib.models.hopf import HopfModel as Model
         else:
             from neurolib.models.ww import WWModel as Model
@@ -62,36 +96,132 @@ def neurolib_model(name, weights, lengths, seconds):
         return None
     model = Model(Cmat=weights, Dmat=lengths)
     model.params["duration"] = seconds * 1000.0
-    model.params["dt"] = 0.1
-    model.params["signalV"] = 20.0
+    model.params["dt"] = DT_MS
+    model.params["signalV"] = SPEED_M_PER_S
     return lambda: model.run()
+
+
+def tvb_run(family, weights, lengths, seconds):
+    try:
+        from tvb.datatypes import connectivity
+        from tvb.simulator import coupling, integrators, models, monitors, noise, simulator
+    except ImportError:
+        return None
+    n_regions = weights.shape[0]
+    conn = connectivity.Connectivity(weights=weights, tract_lengths=lengths, speed=np.array([SPEED_M_PER_S]),
+                                     centres=np.zeros((n_regions, 3)),
+                                     region_labels=np.array([f"r{i}" for i in range(n_regions)]))
+    if family == "hopf":  # TVB's time unit is ms
+        model = models.SupHopf(a=np.array([-0.02 / 1000]), omega=np.array([2 * np.pi * 0.05 / 1000]))
+        link = coupling.Difference(a=np.array([0.5 / 1000]))
+    else:
+        model = models.ReducedWongWangExcInh(G=np.array([0.2]))
+        link = coupling.Linear(a=np.array([1.0]), b=np.array([0.0]))
+    integrator = integrators.EulerStochastic(dt=DT_MS, noise=noise.Additive(nsig=np.array([1e-5])))
+    sim = simulator.Simulator(model=model, connectivity=conn, coupling=link, integrator=integrator,
+                              monitors=(monitors.TemporalAverage(period=1.0),), simulation_length=seconds * 1000.0)
+    sim.configure()
+    return lambda: sim.run()
+
+
+@njit(cache=True)
+def _random_gather(history, position, weight, target_ptr, out, repeats):
+    for _ in range(repeats):
+        for i in range(target_ptr.shape[0] - 1):
+            total = 0.0
+            for e in range(target_ptr[i], target_ptr[i + 1]):
+                total += weight[e] * history[position[e]]
+            out[i] += total
+
+
+def random_gather_rate(history_values, n_gathers=1_000_000, repeats=20):
+    """Gathers per second: weighted sums of random entries of a history-sized float64 array."""
+    rng = np.random.default_rng(0)
+    history = rng.random(history_values)
+    position = rng.integers(0, history_values, n_gathers)
+    weight = rng.random(n_gathers)
+    target_ptr = np.arange(0, n_gathers + 1, 80)
+    out = np.zeros(len(target_ptr) - 1)
+    _random_gather(history, position, weight, target_ptr, out, 1)
+    start = time.perf_counter()
+    _random_gather(history, position, weight, target_ptr, out, repeats)
+    return n_gathers * repeats / (time.perf_counter() - start)
+
+
+def history_values(model_name, weights, lengths, batch):
+    """Size of our delay history (doubled ring buffer, simulate.primitives) in float64 values."""
+    delays = delay_steps(lengths, SPEED_M_PER_S, DT_MS)
+    n_slots = int(delays[weights != 0].max()) + 1
+    return len(get_model(model_name).coupling_variables) * weights.shape[0] * 2 * n_slots * batch
+
+
+def print_table(title, header, rows):
+    print(f"\n{title}")
+    print("  ".join(f"{h:>{w}s}" for h, w in header))
+    for row in rows:
+        print("  ".join(f"{value:>{w}}" if isinstance(value, str) else f"{value:>{w}.3g}"
+                        for value, (_, w) in zip(row, header)))
+
+
+def speed_section(weights, lengths, args):
+    n = weights.shape[0]
+    rows, gather_rows = [], []
+    for family, (model_name, params, tvb_name) in FAMILIES.items():
+        rates = {}
+        for peer, factory, seconds in (("neurolib", neurolib_run, args.seconds), ("TVB", tvb_run, args.tvb_seconds)):
+            run = factory(family, weights, lengths, seconds)
+            if run is not None:
+                wall = timed(run, args.repeats)
+                rates[peer] = n * seconds * 1000.0 / DT_MS / wall
+                name = f"neurolib {family}" if peer == "neurolib" else f"TVB {tvb_name}"
+                rows.append((name, "1", seconds, wall, rates[peer], rates[peer] / rates.get("neurolib", np.nan),
+                             rates[peer] / rates.get("TVB", np.nan)))
+        for batch in (1, 16, 32):
+            wall = timed(ours(model_name, params, weights, lengths, args.seconds, batch), args.repeats)
+            steps = args.seconds * 1000.0 / DT_MS
+            rate = n * steps * batch / wall
+            rows.append((f"fwbm-bench {model_name}", str(batch), args.seconds, wall, rate,
+                         rate / rates.get("neurolib", np.nan), rate / rates.get("TVB", np.nan)))
+            n_coupled = len(get_model(model_name).coupling_variables)
+            gathers = np.count_nonzero(weights) * n_coupled * steps * batch / wall
+            reference = random_gather_rate(history_values(model_name, weights, lengths, batch))
+            gather_rows.append((model_name, str(batch), gathers, reference, gathers / reference))
+    print(f"N = {n}, dt = {DT_MS} ms, {SPEED_M_PER_S:g} m/s, median of {args.repeats} timed runs")
+    print_table("1. Simulation speed (node-steps/s per simulation)",
+                [("simulator", 34), ("batch", 5), ("sim s", 6), ("wall s", 8), ("node-steps/s", 13),
+                 ("vs neurolib", 11), ("vs TVB", 8)], rows)
+    print_table("2. Delayed coupling: connection-steps/s (whole simulation wall time) vs random gathers/s",
+                [("model", 10), ("batch", 5), ("ours/s", 10), ("random/s", 10), ("ratio", 6)], gather_rows)
+
+
+def scaling_section(args):
+    tvb = get_dataset("tvb")
+    cases = [(f"TVB {n}", tvb.load(f"tvb-{n}")) for n in (68, 192)]
+    connectomes = [(name, normalise_weights(s.weights), s.tract_lengths_mm) for name, s in cases]
+    connectomes.append(("synthetic 1000", *synthetic_connectome(1000)))
+    rows = []
+    for name, weights, lengths in connectomes:
+        density = np.count_nonzero(weights) / weights.size
+        wall = timed(ours("rww_ei", {"G": 0.2}, weights, lengths, args.scaling_seconds, 1), args.repeats)
+        peer = neurolib_run("ww", weights, lengths, args.scaling_seconds)
+        peer_wall = timed(peer, args.repeats) if peer is not None else np.nan
+        rows.append((name, float(weights.shape[0]), density, wall / args.scaling_seconds,
+                     peer_wall / args.scaling_seconds, peer_wall / wall))
+    print_table(f"3. Scaling, rww_ei, batch 1: wall seconds per simulated second ({args.scaling_seconds:g} s runs)",
+                [("connectome", 15), ("N", 6), ("density", 7), ("ours", 8), ("neurolib", 8), ("speed-up", 8)], rows)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="simulated seconds per run")
+    parser.add_argument("--seconds", type=float, default=10.0, help="simulated seconds per run (ours, neurolib)")
+    parser.add_argument("--tvb-seconds", type=float, default=1.0, help="simulated seconds per TVB run")
+    parser.add_argument("--scaling-seconds", type=float, default=2.0, help="simulated seconds per scaling run")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args(argv)
-    weights, lengths = group_connectome()
-    n = weights.shape[0]
-    steps = args.seconds * 1000.0 / 0.1
-    rows = []
-    for family, model_name, params in (("hopf", "hopf", {"G": 0.5, "a": -0.02, "f": 0.05}),
-                                       ("ww", "rww_ei", {"G": 0.2})):
-        peer = neurolib_model(family, weights, lengths, args.seconds)
-        peer_rate = None
-        if peer is not None:
-            wall = timed(peer, args.repeats)
-            peer_rate = n * steps / wall
-            rows.append((f"neurolib {family}", 1, wall, peer_rate, 1.0))
-        for batch in (1, 16, 32):
-            wall = timed(ours(model_name, params, weights, lengths, args.seconds, batch), args.repeats)
-            rate = n * steps * batch / wall
-            rows.append((f"fwbm-bench {model_name}", batch, wall, rate, rate / peer_rate if peer_rate else float("nan")))
-    print(f"N = {n}, dt = 0.1 ms, {args.seconds:g} s simulated, median of {args.repeats}")
-    print(f"{'simulator':24s} {'batch':>5s} {'wall s':>8s} {'node-steps/s':>13s} {'vs neurolib':>11s}")
-    for name, batch, wall, rate, ratio in rows:
-        print(f"{name:24s} {batch:5d} {wall:8.2f} {rate:13.3g} {ratio:11.2f}")
+    speed_section(*group_connectome(), args)
+    if not args.skip_scaling:
+        scaling_section(args)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,8 @@ def test_stimulus_raises_rates_only_while_on():
     ({"params": {"Gee": 1.0}}, "has no parameter 'Gee'"),
     ({"seeds": [-1]}, "seeds must be non-negative integers"),
     ({"scheme": "rk4"}, "scheme must be one of"),
+    ({"noise_tau_ms": -5.0}, "noise_tau_ms must be 0 ms"),
+    ({"noise_tau_ms": 0.5}, r"noise_tau_ms must be 0 ms \(white noise\) or >= 2 dt_ms = 1 ms"),
 ])
 def test_bad_settings_fail_before_numba(kwargs, match):
     with pytest.raises(ConfigError, match=match):
@@ -96,6 +98,25 @@ def test_bad_settings_fail_before_numba(kwargs, match):
 def test_bad_connectome_fails_before_numba():
     with pytest.raises(InputError, match="tract lengths: expected finite values"):
         simulate(ReducedWongWangEI, W, L * np.nan, {}, duration_ms=10.0, seeds=[0])
+    with pytest.raises(InputError, match=r"tract lengths: expected non-negative values, found negatives in 2 entries, first at index \(0, 1\)"):
+        simulate(ReducedWongWangEI, W, np.where(W > 0.9, -L, L), {}, duration_ms=10.0, seeds=[0])
+
+
+@pytest.mark.parametrize("tau_ms, expected_ratio", [(0.0, 1.0), (10.0, 1.0 / (1.0 + 5.0 * 0.01)),
+                                                    (200.0, 0.5)])
+def test_ou_noise_variance_matches_the_filtered_spectrum(tau_ms, expected_ratio):
+    """Linear regime of an isolated Hopf node, x' = -k x + beta eta: with eta white the
+    stationary variance is beta^2 / (2 k); with OU eta of correlation time tau (normalised to the
+    same low-frequency power) it is beta^2 / (2 k (1 + k tau)); k = 5 /s, tau = 0.2 s halves it."""
+    from fwbm_bench.models import get_model
+
+    k, beta, n_regions, batch = 5.0, 0.02, 20, 16
+    out = simulate(get_model("hopf"), np.zeros((n_regions, n_regions)), np.zeros((n_regions, n_regions)),
+                   {"a": -k, "f": 0.0, "beta": beta}, duration_ms=22_000.0, seeds=range(batch), dt_ms=1.0,
+                   output_period_ms=1.0, noise_tau_ms=tau_ms)
+    variance = out[2000:, 0].var()  # after a 2 s transient (1 / k = 0.2 s)
+    white = beta ** 2 / (2 * k)
+    assert variance / white == pytest.approx(expected_ratio, rel=0.05)
 
 
 def _exploding_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):

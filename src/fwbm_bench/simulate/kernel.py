@@ -44,14 +44,19 @@ def _coupled_values(tag, state, global_params, node_params, coupling_indices, ex
 @njit
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
                     global_params, node_params, noise, noise_slot,
-                    noise_amplitude_index, lower, upper, pulse_windows, pulse_amplitudes,
+                    noise_amplitude_index, noise_decay, colored, lower, upper, pulse_windows, pulse_amplitudes,
                     decimation, coupling_indices, exports, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
     g = amplitude sqrt(h) xi (xi standard normal, drawn once per step):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
-    x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g. The delayed coupling is evaluated
+    x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g.
+    Ornstein-Uhlenbeck (coloured) noise, if ``noise_decay`` >= 0: ``colored`` (n_noise, N, B)
+    holds eta, an OU process of correlation time tau with d eta = -eta / tau dt + dW / tau,
+    which tends to white noise as tau -> 0; then g = amplitude h eta(t) and
+    eta(t + h) = eta(t) e^(-h/tau) + sqrt((1 - e^(-2h/tau)) / (2 tau)) xi, exactly, with
+    ``noise_decay`` = e^(-h/tau) and ``noise[...]`` already scaled by that square root. The delayed coupling is evaluated
     once per step from the history, as TVB does; the history holds either the coupling
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
@@ -107,8 +112,13 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                     for v in range(n_state):
                         x[v] = state[v, i, b]
                         kick[v] = 0.0
-                        if noise_slot[v] >= 0:
-                            kick[v] = global_params[noise_amplitude_index[v], b] * sqrt_h * noise[b, t, noise_slot[v], i]
+                        slot = noise_slot[v]
+                        if slot >= 0:
+                            if noise_decay < 0.0:
+                                kick[v] = global_params[noise_amplitude_index[v], b] * sqrt_h * noise[b, t, slot, i]
+                            else:
+                                kick[v] = global_params[noise_amplitude_index[v], b] * h * colored[slot, i, b]
+                                colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise[b, t, slot, i]
                     node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
                     node_drift(tag, x, i, b, coupling, ext, global_params, node_params, drift)
                     for v in range(n_state):
