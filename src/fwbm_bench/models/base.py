@@ -150,6 +150,32 @@ class NodeModel:
         return np.array([params[p.name] for p in cls.parameters])
 
     @classmethod
+    def noisy_variables(cls) -> tuple:
+        """State variables that receive noise, in the order of the integrator's noise slots."""
+        return tuple(v for v in cls.state_variables if v in cls.noise)
+
+    @classmethod
+    def noise_amplitudes(cls, rows: np.ndarray, node_params: np.ndarray) -> np.ndarray:
+        """Additive noise amplitude (per sqrt of the time unit) of every state variable, region
+        and batch element, (n_state, N, B), from the kernel's ``global_params`` (P, B) and
+        ``node_params`` (Q, N, B)."""
+        n_regions = node_params.shape[1]
+        names = [p.name for p in cls.parameters]
+        amplitude = np.zeros((len(cls.state_variables), n_regions, rows.shape[1]))
+        for v, variable in enumerate(cls.state_variables):
+            if variable in cls.noise:
+                amplitude[v] = rows[names.index(cls.noise[variable])][None, :]
+        return amplitude
+
+    @classmethod
+    def state_limits(cls, node_params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bound of every state variable in every region, two (n_state, N) arrays."""
+        n_regions = node_params.shape[1]
+        bounds = np.array([cls.state_bounds.get(v, (-np.inf, np.inf)) for v in cls.state_variables], dtype=float)
+        bounds = bounds.reshape(len(cls.state_variables), 2)
+        return (np.repeat(bounds[:, :1], n_regions, axis=1), np.repeat(bounds[:, 1:], n_regions, axis=1))
+
+    @classmethod
     def prepare(cls, params: dict[str, np.ndarray], weights: np.ndarray):
         """Model-specific kernel inputs from resolved parameters (name -> (B,) values).
 
@@ -158,7 +184,7 @@ class NodeModel:
         raise NotImplementedError
 
 
-def register_node_functions(model_class, drift, observe, export=None):
+def register_node_functions(model_class, drift, observe, export=None, key: str = ""):
     """Register ``model_class``'s drift, outputs and (optional) coupling export; set its ``tag``.
 
     ``drift``, ``observe`` and ``export`` follow :func:`node_drift`, :func:`node_observe` and
@@ -171,6 +197,8 @@ def register_node_functions(model_class, drift, observe, export=None):
     reuses a stale compiled loop. A record type is stored in numba's cache index by value,
     so a process that lacks some model (an uninstalled plugin, a test model) can still read
     the index: a tag class defined in a module would have to be importable for that.
+    ``key`` is appended to the field name: classes built by a factory from one source file
+    (models.hybrid) pass what distinguishes them.
     """
     try:
         digest = hashlib.sha256(Path(inspect.getsourcefile(model_class)).read_bytes()).hexdigest()[:10]
@@ -178,7 +206,7 @@ def register_node_functions(model_class, drift, observe, export=None):
     except (OSError, TypeError):  # defined interactively: no file to cache against, never reuse
         digest = uuid.uuid4().hex[:10]
         options = {}
-    field = f"{model_class.__module__.replace('.', '_')}_{model_class.__name__}_{digest}"
+    field = f"{model_class.__module__.replace('.', '_')}_{model_class.__name__}_{digest}{key}"
 
     def _is_mine(tag):
         return (isinstance(tag, types.Array) and isinstance(tag.dtype, types.Record)

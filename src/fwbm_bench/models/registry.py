@@ -5,6 +5,7 @@ from __future__ import annotations
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.models.fitzhugh_nagumo import FitzHughNagumo
 from fwbm_bench.models.hopf import StuartLandau
+from fwbm_bench.models.hybrid import hybrid_model
 from fwbm_bench.models.jansen_rit import JansenRit
 from fwbm_bench.models.kuramoto import Kuramoto
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
@@ -17,6 +18,10 @@ MODELS = {model.name: model for model in (ReducedWongWangEI, StuartLandau, Janse
 
 
 def get_model(name: str):
+    """A registered model by name, or a per-region hybrid written ``hybrid(<model>+<model>...)``."""
+    if name.startswith("hybrid(") and name.endswith(")"):
+        return hybrid_model(tuple(get_model(part.strip()) for part in name[len("hybrid("):-1].split("+")))
     if name not in MODELS:
-        raise ConfigError(f"unknown node model '{name}' (known: {', '.join(MODELS)})")
+        raise ConfigError(f"unknown node model '{name}' (known: {', '.join(MODELS)}, "
+                          f"or hybrid(<model>+<model>) for per-region models)")
     return MODELS[name]

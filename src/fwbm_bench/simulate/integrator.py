@@ -12,9 +12,9 @@ and, per region, to the model's step::
     node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
     noise            (B, n_steps, n_noise, N) standard normal draws, one per noisy variable
                                         (element-major: each stream is written contiguously)
-    noise_slot (S,), noise_amplitude_index (S,)  per state variable: its slot in ``noise``
-                                        (-1: noiseless) and the parameter holding its amplitude
-    lower, upper     (S,)              state bounds enforced after every step
+    noise_slot (S,)                    per state variable: its slot in ``noise`` (-1: noiseless)
+    noise_amplitude  (S, N, B)         noise amplitude per sqrt(time unit) (model.noise_amplitudes)
+    lower, upper     (S, N)            state bounds enforced after every step (model.state_limits)
     pulse_windows    (K, 2) int64      [on, off) step windows of external input pulses
     pulse_amplitudes (K, N, B)         input current of each pulse
     out              (n_steps // decimation, n_outputs, N, B) zero-filled; each step adds
@@ -178,14 +178,11 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             raise ConfigError(f"{label}: stimulus amplitudes must be finite")
 
     n_out_total = int(duration_ms / output_period_ms + 1e-9)
-    noisy = list(model.noise)
+    noisy = list(model.noisy_variables())
     n_noise = len(noisy)
-    names = [p.name for p in model.parameters]
-    noise_slot = np.array([noisy.index(v) if v in model.noise else -1 for v in model.state_variables], dtype=np.int64)
-    noise_amplitude_index = np.array([names.index(model.noise[v]) if v in model.noise else 0
-                                      for v in model.state_variables], dtype=np.int64)
-    lower = np.array([model.state_bounds.get(v, (-np.inf, np.inf))[0] for v in model.state_variables])
-    upper = np.array([model.state_bounds.get(v, (-np.inf, np.inf))[1] for v in model.state_variables])
+    noise_slot = np.array([noisy.index(v) if v in noisy else -1 for v in model.state_variables], dtype=np.int64)
+    noise_amplitude = model.noise_amplitudes(global_params, node_params)
+    lower, upper = model.state_limits(node_params)
     # bound the pre-drawn noise to ~64 MB per chunk; each element's stream is drawn in time
     # order, so results do not depend on the chunk size
     steps_that_fit = _NOISE_VALUES_PER_CHUNK // max(1, n_noise * n_regions * batch)
@@ -214,7 +211,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         out = np.zeros((n_out, n_outputs, n_regions, batch))
         head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
                                head, step0, n_steps, dt_ms, edges,
-                               global_params, node_params, noise, noise_slot, noise_amplitude_index,
+                               global_params, node_params, noise, noise_slot, noise_amplitude,
                                noise_decay, colored,
                                lower, upper, windows, amplitudes, decimation, coupling_indices,
                                bool(model.exports_coupling), out)

@@ -44,12 +44,12 @@ def _coupled_values(tag, state, global_params, node_params, coupling_indices, ex
 @njit
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
                     global_params, node_params, noise, noise_slot,
-                    noise_amplitude_index, noise_decay, colored, lower, upper, pulse_windows, pulse_amplitudes,
+                    noise_amplitude, noise_decay, colored, lower, upper, pulse_windows, pulse_amplitudes,
                     decimation, coupling_indices, exports, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
-    g = amplitude sqrt(h) xi (xi standard normal, drawn once per step):
+    g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn once per step):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
     x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g.
     Ornstein-Uhlenbeck (coloured) noise, if ``noise_decay`` >= 0: ``colored`` (n_noise, N, B)
@@ -60,7 +60,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     once per step from the history, as TVB does; the history holds either the coupling
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
-    States are clipped to [lower, upper] after each stage.
+    States are clipped to [lower[v, i], upper[v, i]] after each stage.
 
     ``edges`` = (level_ptr (n_levels, N + 1), source, delay, weight) are the connections
     grouped by delay class and target region (:mod:`fwbm_bench.simulate.primitives`): level l
@@ -115,19 +115,19 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                         slot = noise_slot[v]
                         if slot >= 0:
                             if noise_decay < 0.0:
-                                kick[v] = global_params[noise_amplitude_index[v], b] * sqrt_h * noise[b, t, slot, i]
+                                kick[v] = noise_amplitude[v, i, b] * sqrt_h * noise[b, t, slot, i]
                             else:
-                                kick[v] = global_params[noise_amplitude_index[v], b] * h * colored[slot, i, b]
+                                kick[v] = noise_amplitude[v, i, b] * h * colored[slot, i, b]
                                 colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise[b, t, slot, i]
                     node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
                     node_drift(tag, x, i, b, coupling, ext, global_params, node_params, drift)
                     for v in range(n_state):
-                        predicted[v] = min(max(x[v] + h * drift[v] + kick[v], lower[v]), upper[v])
+                        predicted[v] = min(max(x[v] + h * drift[v] + kick[v], lower[v, i]), upper[v, i])
                     if scheme == HEUN:
                         node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
                         for v in range(n_state):
                             predicted[v] = min(max(x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kick[v],
-                                                   lower[v]), upper[v])
+                                                   lower[v, i]), upper[v, i])
                     for v in range(n_state):
                         state[v, i, b] = predicted[v]
             head += 1
