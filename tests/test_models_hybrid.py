@@ -12,7 +12,7 @@ W = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
 L = np.array([[0, 30.0, 80], [30, 0, 10], [80, 10, 0]])
 RWW, SELECTIVE = get_model("rww_ei"), get_model("ww2006_selective")
 MIXED = get_model("hybrid(rww_ei+ww2006_selective)")
-RUN = dict(duration_ms=200.0, dt_ms=0.5, output_period_ms=0.5)
+RUN = {"duration_ms": 200.0, "dt_ms": 0.5, "output_period_ms": 0.5}
 
 
 @pytest.mark.parametrize("component, params", [(RWW, {"G": 0.3}), (SELECTIVE, {"G": 0.2, "coherence": 12.8})])
@@ -70,7 +70,7 @@ def test_noise_and_bounds_are_per_region():
     assert not amplitude[2:, 1:].any() and not amplitude[:2, 0].any()
     np.testing.assert_allclose(amplitude[2:, 0], SELECTIVE.parameter("sigma").default
                                / np.sqrt(SELECTIVE.parameter("tau_AMPA").default))
-    lower, upper = MIXED.state_limits(node_params)
+    _lower, upper = MIXED.state_limits(node_params)
     np.testing.assert_array_equal(upper[:, 0], [1, 1, np.inf, np.inf])
     np.testing.assert_array_equal(upper[:, 1], [1, 1, np.inf, np.inf])
 

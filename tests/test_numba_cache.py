@@ -59,6 +59,7 @@ def test_a_model_missing_from_a_later_process_does_not_break_the_cache(tmp_path)
     env.pop("NUMBA_CACHE_DIR", None)
     subprocess.run([sys.executable, "-c", THROWAWAY_MODEL + SCRIPT], env=env, timeout=300, check=True,
                    capture_output=True)
-    later = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    later = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300,
+                           check=False)
     assert later.returncode == 0, later.stderr[-2000:]
     assert later.stdout.split() == ["1", "0"]

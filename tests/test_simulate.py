@@ -1,5 +1,7 @@
 """Integrator: determinism, batching, chunking, delays, divergence, input validation."""
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ L = np.array([[0, 30.0, 80], [30, 0, 10], [80, 10, 0]])
 
 
 def run(**kwargs):
-    settings = dict(duration_ms=300.0, seeds=[5], dt_ms=0.5, output_period_ms=1.0)
+    settings = {"duration_ms": 300.0, "seeds": [5], "dt_ms": 0.5, "output_period_ms": 1.0}
     settings.update(kwargs)
     params = settings.pop("params", {"G": 0.2})
     return simulate(ReducedWongWangEI, W, L, params, **settings)
@@ -133,7 +135,7 @@ class _ExplodingModel(NodeModel):
     coupling_variables = ("x",)
     output_variables = ("x",)
     bold_variable = "x"
-    noise = {}
+    noise: ClassVar[dict] = {}
     parameters = (Parameter("growth", 50.0, "1/ms", (0.0, 1e6), "growth rate", "test"),)
 
     @classmethod

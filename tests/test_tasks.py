@@ -46,7 +46,7 @@ def test_stimulus_information_travels_through_the_connectome(hcp_connectome):
     """G = 0: readout regions get no input and decode at chance; coupled: accuracy rises with coherence."""
     task = get_task("perceptual_decision", trials_per_condition=20)
     model = get_model("rww_ei")
-    kwargs = dict(seed_parts=("contract",), dt_ms=1.0, conduction_speed_m_per_s=10.0)
+    kwargs = {"seed_parts": ("contract",), "dt_ms": 1.0, "conduction_speed_m_per_s": 10.0}
     uncoupled = np.array(task.run(model, hcp_connectome, {"G": 0.0}, **kwargs)["p_correct"])
     coupled = np.array(task.run(model, hcp_connectome, {"G": 0.3}, **kwargs)["p_correct"])
     assert abs(uncoupled.mean() - 0.5) < 0.1

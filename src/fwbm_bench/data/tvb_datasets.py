@@ -21,7 +21,7 @@ def tvb_connectivity_dir() -> Path:
     spec = importlib.util.find_spec("tvb_data")
     if spec is None or not spec.submodule_search_locations:
         raise InputError("tvb-data connectivities not found: the PyPI package 'tvb-data' is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "connectivity"
+    return Path(next(iter(spec.submodule_search_locations))) / "connectivity"
 
 
 def _read_member(archive: zipfile.ZipFile, stem: str) -> str | None:

@@ -42,8 +42,8 @@ def matrix_correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 def fcd_window_samples(tr_s: float, window_s: float, step_s: float) -> tuple[int, int]:
     """Window and step lengths in samples for windows given in seconds (never assume TR = 2 s)."""
-    window = int(round(window_s / tr_s))
-    step = max(1, int(round(step_s / tr_s)))
+    window = round(window_s / tr_s)
+    step = max(1, round(step_s / tr_s))
     if window < 3:
         raise InputError(f"FCD window of {window_s} s holds fewer than 3 samples at TR {tr_s} s")
     return window, step

@@ -26,6 +26,7 @@ import inspect
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from numba import types
@@ -105,8 +106,8 @@ class NodeModel:
     output_variables: tuple = ()
     bold_variable: str = ""
     task_readout: str = ""  # the output tasks decode (e.g. a firing rate)
-    noise: dict = {}  # state variable -> name of the parameter holding its noise amplitude
-    state_bounds: dict = {}  # state variable -> (low, high), enforced after every step
+    noise: ClassVar[dict] = {}  # state variable -> name of the parameter holding its noise amplitude
+    state_bounds: ClassVar[dict] = {}  # state variable -> (low, high), enforced after every step
     time_unit_ms: float = 1.0
     parameters: tuple = ()
     default_dt_ms: float = 0.1

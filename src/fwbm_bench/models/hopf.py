@@ -19,6 +19,7 @@ the practice listed in literature.md section 5: a = -0.02, beta = 0.02 (CoWBA an
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class StuartLandau(NodeModel):
     output_units = ("1", "1")
     task_readout = "x"  # output decoded by tasks
     bold_variable = "x"
-    noise = {"x": "beta", "y": "beta"}
+    noise: ClassVar[dict] = {"x": "beta", "y": "beta"}
     time_unit_ms = 1000.0  # the equations are in seconds
     parameters = PARAMETERS
     default_dt_ms = 1.0

@@ -1,7 +1,7 @@
 """Hybrid networks: a different node model in different regions.
 
 ``hybrid_model(components)`` builds a :class:`NodeModel` whose regions each run one of the
-``components`` (registered models, at most three); which one is a per-region choice given
+``components`` (registered models); which one is a per-region choice given
 to ``prepare`` through the parameter ``region_model`` (one component index per region, see
 :func:`region_assignment`). The typical use is the selective decision circuit
 (``ww2006_selective``) in decision regions and the reduced Wong-Wang E-I mean field
@@ -33,10 +33,8 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.errors import ConfigError
-from fwbm_bench.models.base import (NodeModel, Parameter, node_drift, node_export, node_observe,
-                                    register_node_functions)
+from fwbm_bench.models.base import NodeModel, Parameter, node_drift, node_export, node_observe, register_node_functions
 
-MAX_COMPONENTS = 3
 _ASSIGNMENT = "region_model"
 
 
@@ -228,11 +226,12 @@ class HybridModel(NodeModel):
         return lower, upper
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def hybrid_model(components: tuple) -> type:
-    """The hybrid of ``components`` (a tuple of 1 to 3 registered NodeModel classes)."""
-    if not 1 <= len(components) <= MAX_COMPONENTS:
-        raise ConfigError(f"hybrid: 1 to {MAX_COMPONENTS} component models, found {len(components)}")
+    """The hybrid of ``components``, a tuple of registered NodeModel classes; a region's model
+    is found by walking a chain of numba functions, one per component, so keep the list short."""
+    if not components:
+        raise ConfigError("hybrid: needs at least one component model")
     if len({c.time_unit_ms for c in components}) != 1:
         raise ConfigError("hybrid: components must share the time unit, found "
                           + ", ".join(f"{c.name}: {c.time_unit_ms} ms" for c in components))
@@ -266,27 +265,27 @@ def hybrid_model(components: tuple) -> type:
 
     names = "+".join(c.name for c in components)
     n_state = max(len(c.state_variables) for c in components)
-    attributes = dict(
-        name=f"hybrid({names})",
-        description=f"per-region hybrid of {', '.join(c.name for c in components)}",
-        citation="; ".join(dict.fromkeys(c.citation for c in components)),
-        components=components,
-        parameter_offsets=tuple(parameter_offsets),
-        node_offsets=tuple(node_offsets),
-        state_variables=tuple(f"x{v}" for v in range(n_state)),
-        coupling_variables=tuple(f"channel{c}" for c in range(n_channels)),
-        output_variables=("bold_drive", "readout")
+    attributes = {
+        "name": f"hybrid({names})",
+        "description": f"per-region hybrid of {', '.join(c.name for c in components)}",
+        "citation": "; ".join(dict.fromkeys(c.citation for c in components)),
+        "components": components,
+        "parameter_offsets": tuple(parameter_offsets),
+        "node_offsets": tuple(node_offsets),
+        "state_variables": tuple(f"x{v}" for v in range(n_state)),
+        "coupling_variables": tuple(f"channel{c}" for c in range(n_channels)),
+        "output_variables": ("bold_drive", "readout")
         + tuple(f"{c.name}.{o}" for c in components for o in c.output_variables),
-        output_units=("1", "1") + tuple(u for c in components for u in getattr(c, "output_units", ("1",) * len(c.output_variables))),
-        bold_variable="bold_drive",
-        task_readout="readout",
-        noise={},
-        state_bounds={},
-        time_unit_ms=components[0].time_unit_ms,
-        default_dt_ms=min(c.default_dt_ms for c in components),
-        parameters=tuple(Parameter(f"{c.name}.{p.name}", p.default, p.unit, p.bounds, p.description, p.citation)
+        "output_units": ("1", "1") + tuple(u for c in components for u in getattr(c, "output_units", ("1",) * len(c.output_variables))),
+        "bold_variable": "bold_drive",
+        "task_readout": "readout",
+        "noise": {},
+        "state_bounds": {},
+        "time_unit_ms": components[0].time_unit_ms,
+        "default_dt_ms": min(c.default_dt_ms for c in components),
+        "parameters": tuple(Parameter(f"{c.name}.{p.name}", p.default, p.unit, p.bounds, p.description, p.citation)
                          for c in components for p in c.parameters),
-    )
+    }
     model = type(f"Hybrid_{'_'.join(c.__name__ for c in components)}", (HybridModel,), attributes)
     key = hashlib.sha256("".join(str(c.tag.dtype) for c in components).encode()).hexdigest()[:10]
     return register_node_functions(model, _drift, _observe, _export, key=key)

@@ -26,6 +26,7 @@ Parameters: Jansen & Rit (1995) as listed in literature.md section 5 (v0 = 6 mV,
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -89,7 +90,7 @@ class JansenRit(NodeModel):
     output_units = ("mV",)
     task_readout = "y1_minus_y2"  # output decoded by tasks
     bold_variable = "y1_minus_y2"
-    noise = {"y4": "sigma"}
+    noise: ClassVar[dict] = {"y4": "sigma"}
     time_unit_ms = 1000.0
     parameters = PARAMETERS
     default_dt_ms = 0.1

@@ -19,6 +19,7 @@ R = |mean exp(i theta)| leaves zero near K_c = 2 / (pi g(0)) = 2 sqrt(2 pi) sigm
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 from scipy.stats import norm
@@ -62,7 +63,7 @@ class Kuramoto(NodeModel):
     output_units = ("1", "1")
     task_readout = "sin_theta"
     bold_variable = "sin_theta"
-    noise = {"theta": "sigma"}
+    noise: ClassVar[dict] = {"theta": "sigma"}
     time_unit_ms = 1000.0
     parameters = PARAMETERS
     default_dt_ms = 0.1

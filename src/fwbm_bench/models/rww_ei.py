@@ -28,6 +28,7 @@ with noise). Parameter values: Deco et al. (2014) as implemented in TVB's
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 from scipy.optimize import brentq
@@ -150,8 +151,8 @@ class ReducedWongWangEI(NodeModel):
     output_units = ("1", "Hz")
     task_readout = "r_E"  # output decoded by tasks
     bold_variable = "S_E"  # synaptic activity drives BOLD, as in Deco et al. 2013/2014
-    noise = {"S_E": "sigma", "S_I": "sigma"}
-    state_bounds = {"S_E": (0.0, 1.0), "S_I": (0.0, 1.0)}
+    noise: ClassVar[dict] = {"S_E": "sigma", "S_I": "sigma"}
+    state_bounds: ClassVar[dict] = {"S_E": (0.0, 1.0), "S_I": (0.0, 1.0)}
     time_unit_ms = 1.0
     parameters = PARAMETERS
     default_dt_ms = 0.1

@@ -132,9 +132,9 @@ def impulse_response(duration_s: float = 30.0, impulse_s: float = 0.1, dt_ms: fl
 
     Returns (time in s, BOLD in %) sampled every ``dt_ms``.
     """
-    n_steps = int(round(duration_s * 1000 / dt_ms))
+    n_steps = round(duration_s * 1000 / dt_ms)
     drive = np.zeros((n_steps, 1, 1, 1))
-    drive[: int(round(impulse_s * 1000 / dt_ms)), 0] = 1.0
+    drive[: round(impulse_s * 1000 / dt_ms), 0] = 1.0
     sink = BoldSink(dt_ms, dt_ms / 1000.0, parameters=parameters)
     sink(drive)
     return (np.arange(1, n_steps + 1) * dt_ms / 1000.0), sink.bold()[:, 0, 0]

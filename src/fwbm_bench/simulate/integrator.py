@@ -145,7 +145,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
                           f"(the step holds eta fixed, which overstates the noise power by "
                           f"(dt/tau)^2 / 12), found {noise_tau_ms}")
     output_period_ms = _check_positive(output_period_ms, f"{label}: output_period_ms")
-    decimation = int(round(output_period_ms / dt_ms))
+    decimation = round(output_period_ms / dt_ms)
     if decimation < 1 or abs(decimation * dt_ms - output_period_ms) > 1e-9 * output_period_ms:
         raise ConfigError(f"{label}: output_period_ms ({output_period_ms}) must be a whole multiple of dt_ms ({dt_ms})")
     weights = check_square_matrix(weights, f"{label}: weights")

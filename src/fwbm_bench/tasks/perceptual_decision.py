@@ -88,7 +88,7 @@ class PerceptualDecisionTask:
             conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=output_period_ms,
             stimulus=self.stimulus(connectome, coherence, direction, inputs), label=f"task {self.name}",
         )
-        first = int(round(self.fixation_ms / output_period_ms))
+        first = round(self.fixation_ms / output_period_ms)
         variable = model.output_variables.index(model.task_readout)
         features = outputs[first:, variable][:, readout].mean(axis=0).T  # trials x regions
         strata = np.searchsorted(np.array(self.coherences_pct), coherence) * 2 + direction
