@@ -37,7 +37,8 @@ def _files(tmp_path):
 @pytest.fixture
 def leaderboard(tmp_path):
     results, fits = _files(tmp_path)
-    registry = benchmark_registry(["hcp"])
+    registry = {k: b for k, b in benchmark_registry(["hcp"]).items()
+                if k in ("hcp-fc-corr", "hcp-fcd-ks", "roitman2002-psychometric")}
     return build_leaderboard(results, fits, [], CONFIG, registry, {"hcp": {"description": "d", "provenance": "p",
                              "licence": "l", "caveats": "c"}}, "abc")
 
@@ -95,3 +96,19 @@ def test_structure_only_and_failed_subjects(tmp_path):
     # hcp-1 scored 0.5, hcp-2 failed (counts 0), gw-1 excluded
     assert float(ds.benchmark_score.sel(entry="m", benchmark="hcp-fc-corr")) == pytest.approx(0.25)
     assert float(ds.benchmark_coverage.sel(entry="m", benchmark="hcp-fc-corr")) == pytest.approx(0.5)
+
+
+def test_specificity_records_fill_every_subject_and_the_identification_rate(tmp_path):
+    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2"], "connectomes": ["empirical"]}
+    path = tmp_path / "spec.json"
+    row = {"benchmark": "hcp-identifiability", "version": 1, "status": "ok"}
+    write_json(path, {"entry": "m", "connectome": "empirical", "per_subject": [
+        {"subject": "hcp-1", "results": [{**row, "raw": 0.02, "ceiling": 0.2, "score": 0.1, "score_unclipped": 0.1}]},
+        {"subject": "hcp-2", "results": [{**row, "raw": 0.06, "ceiling": 0.2, "score": 0.3, "score_unclipped": 0.3}]}],
+        "datasets": {"hcp": {"top1_accuracy": 0.5, "top1_accuracy_ceiling": 1.0}}})
+    cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""}}
+    ds = build_leaderboard([path], [], [], config, benchmark_registry(["hcp"]), cards, "x")
+    np.testing.assert_allclose(ds.score.sel(entry="m", benchmark="hcp-identifiability").values.ravel(), [0.1, 0.3])
+    assert float(ds.benchmark_score.sel(entry="m", benchmark="hcp-identifiability")) == pytest.approx(0.2)
+    assert float(ds.identification_top1.sel(entry="m")) == 0.5
+    assert float(ds.identification_top1_ceiling.sel(entry="m")) == 1.0

@@ -8,7 +8,7 @@ import pytest
 from fwbm_bench.entries import Entry
 from fwbm_bench.metrics import functional_connectivity
 from fwbm_bench.observables import preprocess_bold
-from fwbm_bench.pipeline.rest import RestSettings, empirical_segments, fit_entry, score_rest
+from fwbm_bench.pipeline.rest import RestSettings, empirical_segments, fit_entry, rest_observables, score_rest
 
 SETTINGS = RestSettings(segment_volumes=100)
 TINY = Entry("tiny", "two-point grid", "model", "rww_ei", {}, {"G": [0.0, 0.3]})
@@ -45,3 +45,44 @@ def test_baseline_without_bold_is_marked_not_applicable(hcp_subject, hcp_connect
     rows = {r["benchmark"]: r for r in score_rest({"fc": hcp_connectome.weights}, hcp_subject, SETTINGS)}
     assert rows["hcp-fc-corr"]["status"] == "ok"
     assert rows["hcp-fcd-ks"]["status"].startswith("not applicable")
+
+
+def _statuses(rows):
+    return {r["benchmark"]: r["status"] for r in rows}
+
+
+def test_bold_shorter_than_two_fcd_windows_is_not_computable_for_fcd_only(hcp_subject):
+    short = RestSettings(segment_volumes=90)  # 65 s per half: one 60 s window
+    _, held_out = empirical_segments(hcp_subject, short)
+    clean = preprocess_bold(held_out, hcp_subject.tr_s)
+    statuses = _statuses(score_rest({"bold": clean, "fc": functional_connectivity(clean), "tr_s": np.array(0.72)},
+                                    hcp_subject, short))
+    assert statuses["hcp-fcd-ks"].startswith("not computable: FCD needs at least two 60.0 s windows")
+    assert statuses["hcp-fc-corr"] == "ok"
+
+
+def test_a_simulation_at_another_tr_is_not_computable_and_says_why(hcp_subject):
+    _, held_out = empirical_segments(hcp_subject, SETTINGS)
+    clean = preprocess_bold(held_out, 2.0)
+    statuses = _statuses(score_rest({"bold": clean, "fc": functional_connectivity(clean), "tr_s": np.array(2.0)},
+                                    hcp_subject, SETTINGS))
+    assert set(statuses.values()) == {("not computable: simulated BOLD is sampled at TR 2 s but hcp-101309's "
+                                      "BOLD at TR 0.72 s (rerun the simulation for this subject)")}
+
+
+def test_constant_or_diverged_simulations_are_recorded_not_raised(hcp_subject):
+    constant = rest_observables({"bold": np.ones((80, 100)), "tr_s": np.array(0.72)}, SETTINGS)
+    assert "constant time series" in str(constant["error"])
+    statuses = _statuses(score_rest(constant, hcp_subject, SETTINGS))
+    assert len(statuses) >= 2 and all(s.startswith("not computable: simulated BOLD:") for s in statuses.values())
+    diverged = _statuses(score_rest({"error": np.array("model 'x' diverged in region 3")}, hcp_subject, SETTINGS))
+    assert set(diverged.values()) == {"not computable: model 'x' diverged in region 3"}
+
+
+def test_two_free_parameters_are_fitted_on_their_product_grid(hcp_subject, hcp_connectome):
+    entry = Entry("two", "G x noise", "model", "rww_ei", {}, {"G": [0.0, 0.3], "sigma": [0.005, 0.01]}).validate("t")
+    fit = fit_entry(entry, hcp_subject, hcp_connectome, RestSettings(segment_volumes=100, burn_in_s=20.0))
+    np.testing.assert_array_equal(fit["grid"]["G"], [0.0, 0.0, 0.3, 0.3])
+    np.testing.assert_array_equal(fit["grid"]["sigma"], [0.005, 0.01, 0.005, 0.01])
+    best = int(np.nanargmax(fit["grid"]["train_fc_r"]))
+    assert fit["params"] == {"G": fit["grid"]["G"][best], "sigma": fit["grid"]["sigma"][best]}

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from fwbm_bench.scoring import aggregate, benchmark_registry, normalise
+from fwbm_bench.metrics import REST_METRICS
+from fwbm_bench.scoring import CRITERIA, aggregate, benchmark_registry, normalise, rest_benchmarks
 
 
 def test_normalise_clips_and_keeps_the_ratio():
@@ -22,6 +23,13 @@ def test_missing_children_count_zero_with_coverage():
 
 def test_registry_identifiers_and_versions():
     registry = benchmark_registry(["hcp"])
-    assert set(registry) == {"hcp-fc-corr", "hcp-fcd-ks", "roitman2002-psychometric"}
+    assert {"hcp-fc-corr", "hcp-fcd-ks", "hcp-identifiability", "roitman2002-psychometric"} <= set(registry)
     for identifier, benchmark in registry.items():
         assert benchmark.identifier == identifier and benchmark.version >= 1 and benchmark.citation
+        assert benchmark.criterion in CRITERIA
+
+
+def test_every_rest_benchmark_has_a_registered_metric():
+    benchmarks = rest_benchmarks("hcp")
+    assert {b.metric for b in benchmarks} <= set(REST_METRICS)
+    assert len({b.identifier for b in benchmarks}) == len(benchmarks)

@@ -2,6 +2,9 @@ rule leaderboard:
     input:
         scores=all_combinations("results/scores/{entry}/{subject}/{connectome}.json"),
         tasks=all_combinations("results/tasks/{entry}/{subject}/{connectome}/{task}.json", task=TASKS),
+        specificity=expand("results/specificity/{entry}/empirical.json", entry=ENTRIES)
+        if "empirical" in CONNECTOMES
+        else [],
         fits=all_combinations("results/fits/{entry}/{subject}/{connectome}.json"),
         benchmarks=all_combinations("results/benchmarks/fit/{entry}/{subject}/{connectome}.tsv")
         + all_combinations("results/benchmarks/simulate_rest/{entry}/{subject}/{connectome}.tsv")

@@ -22,3 +22,15 @@ rule score_rest:
         "results/benchmarks/score_rest/{entry}/{subject}/{connectome}.tsv"
     script:
         "../scripts/score_rest.py"
+
+
+rule specificity:
+    input:
+        subjects=expand("results/subjects/{subject}.npz", subject=SUBJECTS),
+        observables=expand("results/observables/{{entry}}/{subject}/{{connectome}}.npz", subject=SUBJECTS),
+    output:
+        "results/specificity/{entry}/{connectome}.json",
+    log:
+        "results/logs/specificity/{entry}/{connectome}.log",
+    script:
+        "../scripts/specificity.py"

@@ -4,6 +4,9 @@ Dimensions: ``entry``, ``subject``, ``connectome``, ``benchmark``, ``criterion``
 Per (entry, subject, connectome, benchmark): ``raw``, ``ceiling``, ``score`` (clipped to
 [0, 1]), ``score_unclipped``, ``status`` ("ok" or why not). Per (entry, subject,
 connectome): fitted parameters ``fitted_<name>``, ``wall_s`` and ``max_rss_mb`` of its jobs.
+Per entry: ``identification_top1`` and its ceiling (individual specificity).
+A result file holds one (entry, subject, connectome) record, or ``per_subject`` records of
+one entry and connectome (the specificity job).
 Aggregates on the empirical connectome: ``benchmark_score``/``benchmark_coverage`` (entry,
 benchmark), ``criterion_score``/``criterion_coverage`` (entry, criterion), ``overall`` and
 ``overall_coverage`` (entry). The aggregation tree is in :mod:`fwbm_bench.scoring`.
@@ -64,21 +67,31 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
 
     coherences = None
     psychometric = None
+    identification = np.full((len(entries), 2), np.nan)  # top-1 accuracy, its empirical ceiling
     for path in result_files:
         content = json.loads(Path(path).read_text())
-        position = (index["entry"][content["entry"]], index["subject"][content["subject"]],
-                    index["connectome"][content["connectome"]])
-        if "behaviour" in content:
-            if psychometric is None:
-                coherences = content["behaviour"]["coherence_pct"]
-                psychometric = np.full(shape[:3] + (len(coherences),), np.nan)
-            psychometric[position] = content["behaviour"]["p_correct"]
-        for row in content["results"]:
-            where = position + (index["benchmark"][row["benchmark"]],)
-            status[where] = row["status"]
-            for name in _ROW_FIELDS:
-                if row.get(name) is not None:
-                    values[name][where] = row[name]
+        e, c = index["entry"][content["entry"]], index["connectome"][content["connectome"]]
+        if "per_subject" in content:  # one job across subjects (pipeline.specificity)
+            records = content["per_subject"]
+            summaries = list(content.get("datasets", {}).values())
+            if summaries:
+                identification[e] = [np.mean([d[k] for d in summaries])
+                                     for k in ("top1_accuracy", "top1_accuracy_ceiling")]
+        else:
+            records = [content]
+        for record in records:
+            position = (e, index["subject"][record["subject"]], c)
+            if "behaviour" in record:
+                if psychometric is None:
+                    coherences = record["behaviour"]["coherence_pct"]
+                    psychometric = np.full(shape[:3] + (len(coherences),), np.nan)
+                psychometric[position] = record["behaviour"]["p_correct"]
+            for row in record["results"]:
+                where = position + (index["benchmark"][row["benchmark"]],)
+                status[where] = row["status"]
+                for name in _ROW_FIELDS:
+                    if row.get(name) is not None:
+                        values[name][where] = row[name]
 
     dims4 = ("entry", "subject", "connectome", "benchmark")
     data = {name: (dims4, array) for name, array in values.items()}
@@ -104,6 +117,8 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         where = (index["entry"][row["entry"]], index["subject"][row["subject"]], index["connectome"][row["connectome"]])
         wall[where] += row["wall_s"]
         rss[where] = max(rss[where], row["max_rss_mb"])
+    data["identification_top1"] = (("entry",), identification[:, 0])
+    data["identification_top1_ceiling"] = (("entry",), identification[:, 1])
     data["wall_s"] = (("entry", "subject", "connectome"), wall)
     data["max_rss_mb"] = (("entry", "subject", "connectome"), rss)
 
@@ -113,6 +128,10 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     ds["raw"].attrs["description"] = "metric value of the entry vs the held-out empirical data (similarity)"
     ds["ceiling"].attrs["description"] = "same metric between the two empirical halves (split-half ceiling)"
     ds["score"].attrs["description"] = "raw / ceiling clipped to [0, 1]"
+    ds["identification_top1"].attrs["description"] = (
+        "fraction of subjects whose predicted FC correlates best with their own held-out FC (empirical "
+        "connectome; chance = 1 / number of subjects)")
+    ds["identification_top1_ceiling"].attrs["description"] = "the same for the empirical train halves"
     ds.attrs.update({
         "schema_version": SCHEMA_VERSION,
         "package": "fwbm-bench",

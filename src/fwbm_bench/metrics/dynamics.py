@@ -40,6 +40,14 @@ def matrix_correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def fc_rmse(a: np.ndarray, b: np.ndarray) -> float:
+    """Root-mean-square difference of the upper triangles (k = 1) of two square matrices: unlike
+    :func:`matrix_correlation`, sensitive to the level of correlation, not only its pattern."""
+    if a.shape != b.shape or a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise InputError(f"FC RMSE needs two square matrices of one shape, found {a.shape} and {b.shape}")
+    return float(np.sqrt(np.mean((upper_triangle(a) - upper_triangle(b)) ** 2)))
+
+
 def fcd_window_samples(tr_s: float, window_s: float, step_s: float) -> tuple[int, int]:
     """Window and step lengths in samples for windows given in seconds (never assume TR = 2 s)."""
     window = round(window_s / tr_s)

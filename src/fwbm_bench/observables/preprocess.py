@@ -29,6 +29,14 @@ def preprocess_bold(bold: np.ndarray, tr_s: float, band_hz=DEFAULT_BAND_HZ,
     min_len = 3 * max(len(a), len(b))
     if bold.shape[1] <= min_len:
         raise InputError(f"{what}: {bold.shape[1]} volumes are too few to band-pass (need > {min_len})")
+    if not np.isfinite(bold).all():
+        raise InputError(f"{what}: {int((~np.isfinite(bold)).any(axis=1).sum())} region(s) have non-finite values")
+    # constant up to rounding: filtering would turn rounding noise into a unit-variance signal
+    scale = np.maximum(np.abs(bold).max(axis=1), np.finfo(float).tiny)
+    constant = np.ptp(bold, axis=1) <= 1e-12 * scale
+    if constant.any():
+        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
+                         f"(first: region {int(np.argmax(constant))})")
     filtered = filtfilt(b, a, detrend(bold, axis=1), axis=1)
     sd = filtered.std(axis=1, keepdims=True)
     if (sd == 0).any():

@@ -38,19 +38,41 @@ class Benchmark:
         return asdict(self)
 
 
+_SPLIT_HALF = "split-half: the metric between the train and the held-out empirical half"
+_RATIO = "raw / ceiling, clipped to [0, 1]"
+
+#: resting-state benchmarks of every dataset with BOLD: (suffix, metric, criterion, description, citation)
+_REST = (
+    ("fc-corr", "fc_corr", "C2", "FC of simulated BOLD vs the subject's held-out half", "Honey et al. 2009"),
+    ("fcd-ks", "fcd_ks", "C2", "FCD distribution (60 s windows, 10 s steps) vs the held-out half",
+     "Hansen et al. 2015"),
+    ("spectrum", "spectrum", "C2", "BOLD power spectrum (0.008-0.08 Hz, region mean) vs the held-out half",
+     "Welch 1967; Deco et al. 2017"),
+    ("metastability", "metastability", "C2", "SD over time of the Kuramoto order parameter of BOLD phases",
+     "Shanahan 2010; Deco et al. 2017"),
+    ("synchrony", "synchrony", "C2", "mean over time of the Kuramoto order parameter of BOLD phases",
+     "Cabral et al. 2011"),
+    ("edge-fc", "edge_fc", "C2", "edge-centric FC (co-fluctuation time series) vs the held-out half",
+     "Faskowitz et al. 2020"),
+    ("graph", "graph", "C2", "FC graph measures (bctpy) vs those of the held-out half", "Rubinov & Sporns 2010"),
+    ("sc-fc-coupling", "sc_fc_coupling", "C1", "SC-FC coupling of the predicted FC vs that of the held-out half",
+     "Honey et al. 2009"),
+)
+
+
 def rest_benchmarks(dataset: str) -> list[Benchmark]:
-    """Resting-state benchmarks of a dataset with BOLD."""
-    return [
-        Benchmark(f"{dataset}-fc-corr", dataset, 1, "fc_corr", "C2",
-                  "split-half: r(FC of train half, FC of held-out half)",
-                  "raw / ceiling, clipped to [0, 1]",
-                  "FC of simulated BOLD vs the subject's held-out half", "Honey et al. 2009"),
-        Benchmark(f"{dataset}-fcd-ks", dataset, 1, "fcd_ks", "C2",
-                  "split-half: 1 - KS(FCD of train half, FCD of held-out half)",
-                  "raw / ceiling, clipped to [0, 1]",
-                  "FCD distribution (60 s windows, 10 s steps) vs the held-out half",
-                  "Hansen et al. 2015"),
-    ]
+    """Resting-state benchmarks of a dataset with BOLD (metrics in :mod:`fwbm_bench.metrics`)."""
+    return [Benchmark(f"{dataset}-{suffix}", dataset, 1, metric, criterion, _SPLIT_HALF, _RATIO, description,
+                      citation)
+            for suffix, metric, criterion, description, citation in _REST]
+
+
+def identifiability_benchmark(dataset: str) -> Benchmark:
+    """Individual specificity of a dataset with at least two BOLD subjects (pipeline.specificity)."""
+    return Benchmark(f"{dataset}-identifiability", dataset, 1, "identifiability", "C1",
+                     "the same from the subjects' train halves vs their held-out halves", _RATIO,
+                     "differential identifiability: r(own predicted FC, own held-out FC) minus the mean r "
+                     "with the other subjects' held-out FCs", "Amico & Goni 2018, Sci Rep 8:8254")
 
 
 #: task name -> its benchmark
@@ -66,7 +88,7 @@ TASK_BENCHMARKS = {
 def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
     registry = {}
     for dataset in datasets_with_bold:
-        for benchmark in rest_benchmarks(dataset):
+        for benchmark in [*rest_benchmarks(dataset), identifiability_benchmark(dataset)]:
             registry[benchmark.identifier] = benchmark
     for benchmark in TASK_BENCHMARKS.values():
         registry[benchmark.identifier] = benchmark
