@@ -99,7 +99,7 @@ def test_structure_only_and_failed_subjects(tmp_path):
 
 
 def test_specificity_records_fill_every_subject_and_the_identification_rate(tmp_path):
-    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2"], "connectomes": ["empirical"]}
+    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2"], "connectomes": ["empirical", "shuffled"]}
     path = tmp_path / "spec.json"
     row = {"benchmark": "hcp-identifiability", "version": 1, "status": "ok"}
     write_json(path, {"entry": "m", "connectome": "empirical", "per_subject": [
@@ -108,7 +108,9 @@ def test_specificity_records_fill_every_subject_and_the_identification_rate(tmp_
         "datasets": {"hcp": {"top1_accuracy": 0.5, "top1_accuracy_ceiling": 1.0}}})
     cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""}}
     ds = build_leaderboard([path], [], [], config, benchmark_registry(["hcp"]), cards, "x")
-    np.testing.assert_allclose(ds.score.sel(entry="m", benchmark="hcp-identifiability").values.ravel(), [0.1, 0.3])
+    np.testing.assert_allclose(ds.score.sel(entry="m", benchmark="hcp-identifiability", connectome="empirical"), [0.1, 0.3])
     assert float(ds.benchmark_score.sel(entry="m", benchmark="hcp-identifiability")) == pytest.approx(0.2)
     assert float(ds.identification_top1.sel(entry="m")) == 0.5
     assert float(ds.identification_top1_ceiling.sel(entry="m")) == 1.0
+    on_null = ds.status.sel(entry="m", connectome="shuffled", benchmark="hcp-identifiability").values
+    assert set(on_null.astype(str)) == {"not applicable: specificity is scored on the empirical connectome"}

@@ -11,6 +11,8 @@ import pytest
 import xarray as xr
 
 from fwbm_bench.entries import BUILTIN_ENTRIES
+from fwbm_bench.metrics import REST_METRICS
+from fwbm_bench.scoring import rest_benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +41,12 @@ def test_quick_preset_end_to_end(tmp_path):
     assert list(ds.subject.values) == ["hcp-101309", "hcp-102311"]
     ok = ds.status.values == "ok"
     assert np.isfinite(ds.score.values[ok]).all() and np.isfinite(ds.raw.values[ok]).all()
-    assert ok.sum() == 2 * (2 + 2 + 1) + 2 * 2  # fc+fcd for 2 models, fc for sc-as-fc; task for 2 models
+    rest = rest_benchmarks("hcp")
+    fc_only = [b for b in rest if not REST_METRICS[b.metric].needs_bold]
+    # per subject: every rest benchmark, identifiability and the task for the 2 models; the
+    # FC-only benchmarks and identifiability for sc-as-fc
+    assert ok.sum() == 2 * (2 * (len(rest) + 2) + len(fc_only) + 1), ds.status.values[~ok]
+    assert np.isfinite(ds.identification_top1.values).all()
     for entry in ds.entry.values:
         fc = ds.score.sel(entry=entry, benchmark="hcp-fc-corr", connectome="empirical")
         assert np.isfinite(fc.values).all(), entry
@@ -60,6 +67,7 @@ def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
     assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 8
     assert counts["fit"] == counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 24
     assert counts["run_task"] == 24 and counts["leaderboard"] == counts["report"] == 1
+    assert counts["specificity"] == 3  # one per entry, across subjects, on the empirical connectome
 
 
 def test_config_typo_stops_snakemake_with_one_line(tmp_path):

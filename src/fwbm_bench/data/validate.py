@@ -66,6 +66,16 @@ def check_vectors(values, n_rows: int, n_cols: int, what: str) -> np.ndarray:
     return array
 
 
+def check_not_constant(timeseries: np.ndarray, what: str) -> None:
+    """InputError if a row of ``timeseries`` (regions x samples, finite) is constant up to
+    rounding: band-passing or z-scoring would turn its rounding noise into a signal."""
+    scale = np.maximum(np.abs(timeseries).max(axis=1), np.finfo(float).tiny)
+    constant = np.ptp(timeseries, axis=1) <= 1e-12 * scale
+    if constant.any():
+        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
+                         f"(first: region {int(np.argmax(constant))})")
+
+
 def check_bold(values, n_regions: int, what: str) -> np.ndarray:
     """Check a regions x volumes BOLD array: finite, not constant, long enough to halve."""
     bold = _as_float_array(values, what)
@@ -81,10 +91,5 @@ def check_bold(values, n_regions: int, what: str) -> np.ndarray:
             f"{what}: expected at least {2 * MIN_VOLUMES_PER_HALF} volumes to split into train "
             f"and held-out halves, found {bold.shape[1]}"
         )
-    constant = np.ptp(bold, axis=1) == 0
-    if constant.any():
-        raise InputError(
-            f"{what}: found {int(constant.sum())} constant region time series "
-            f"(first: row {int(np.argmax(constant))}); FC is undefined for them"
-        )
+    check_not_constant(bold, what)
     return bold

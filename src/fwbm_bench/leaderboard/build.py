@@ -62,6 +62,12 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                 status[:, s, :, k] = f"{EXCLUDED}benchmark of dataset '{owner}'"
             elif owner and not has_bold.get(dataset, False):
                 status[:, s, :, k] = f"{EXCLUDED}subject has no BOLD"
+    for c, connectome in enumerate(connectomes):
+        for k, benchmark in enumerate(benchmarks):
+            if registry[benchmark].metric == "identifiability" and connectome != "empirical":
+                status[:, :, c, k] = np.where(np.char.startswith(status[:, :, c, k].astype(str), EXCLUDED),
+                                              status[:, :, c, k],
+                                              "not applicable: specificity is scored on the empirical connectome")
     index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
              "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
 
@@ -198,4 +204,21 @@ def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
     for name in ds.data_vars:
         if str(name).startswith("fitted_"):
             table[f"{name} (mean)"] = ds[name].sel(connectome=reference).mean("subject").values
+    if "identification_top1" in ds:
+        table["identification_top1"] = ds.identification_top1.values
     return table.sort_values("overall", ascending=False).reset_index(drop=True)
+
+
+def raw_ceiling_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Mean raw value and mean ceiling over the scored subjects, per entry and benchmark, on the
+    empirical connectome: rows (entry, benchmark), columns raw, ceiling, n_subjects."""
+    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+    ok = ds.status.sel(connectome=reference) == "ok"
+    raw = ds.raw.sel(connectome=reference).where(ok)
+    ceiling = ds.ceiling.sel(connectome=reference).where(ok)
+    table = pd.DataFrame({
+        "raw": raw.mean("subject").to_series(),
+        "ceiling": ceiling.mean("subject").to_series(),
+        "n_subjects": ok.sum("subject").to_series(),
+    })
+    return table[table.n_subjects > 0].reset_index()

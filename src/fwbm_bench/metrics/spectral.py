@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import welch
 
+from fwbm_bench.data.validate import check_not_constant
 from fwbm_bench.errors import InputError
 
 DEFAULT_BAND_HZ = (0.008, 0.08)
@@ -40,12 +41,7 @@ def as_timeseries(timeseries, what: str = "BOLD", min_samples: int = 3) -> np.nd
         raise InputError(f"{what}: expected >= {min_samples} samples per region, found {timeseries.shape[1]}")
     if not np.isfinite(timeseries).all():
         raise InputError(f"{what}: {int((~np.isfinite(timeseries)).sum())} non-finite value(s) (NaN or inf)")
-    # constant up to rounding (as in preprocess_bold): z-scoring would turn rounding noise into signal
-    scale = np.maximum(np.abs(timeseries).max(axis=1), np.finfo(float).tiny)
-    constant = np.ptp(timeseries, axis=1) <= 1e-12 * scale
-    if constant.any():
-        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
-                         f"(first: region {int(np.argmax(constant))})")
+    check_not_constant(timeseries, what)
     return timeseries
 
 

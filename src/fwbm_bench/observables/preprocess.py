@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, detrend, filtfilt
 
+from fwbm_bench.data.validate import check_not_constant
 from fwbm_bench.errors import InputError
 
 DEFAULT_BAND_HZ = (0.008, 0.08)
@@ -31,12 +32,7 @@ def preprocess_bold(bold: np.ndarray, tr_s: float, band_hz=DEFAULT_BAND_HZ,
         raise InputError(f"{what}: {bold.shape[1]} volumes are too few to band-pass (need > {min_len})")
     if not np.isfinite(bold).all():
         raise InputError(f"{what}: {int((~np.isfinite(bold)).any(axis=1).sum())} region(s) have non-finite values")
-    # constant up to rounding: filtering would turn rounding noise into a unit-variance signal
-    scale = np.maximum(np.abs(bold).max(axis=1), np.finfo(float).tiny)
-    constant = np.ptp(bold, axis=1) <= 1e-12 * scale
-    if constant.any():
-        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
-                         f"(first: region {int(np.argmax(constant))})")
+    check_not_constant(bold, what)
     filtered = filtfilt(b, a, detrend(bold, axis=1), axis=1)
     sd = filtered.std(axis=1, keepdims=True)
     if (sd == 0).any():

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from fwbm_bench.leaderboard import leaderboard_table
+from fwbm_bench.leaderboard import leaderboard_table, raw_ceiling_table
 from fwbm_bench.report.figures import criteria_figure, psychometric_figure
 
 _SORT_SCRIPT = """
-document.querySelectorAll('table.sortable th').forEach(function (th, column) {
+document.querySelectorAll('table.sortable th').forEach(function (th) {
   th.addEventListener('click', function () {
-    var table = th.closest('table'), body = table.tBodies[0];
+    var column = th.cellIndex, table = th.closest('table'), body = table.tBodies[0];
     var descending = th.getAttribute('data-order') !== 'desc';
     th.setAttribute('data-order', descending ? 'desc' : 'asc');
     Array.from(body.rows).sort(function (a, b) {
@@ -51,6 +51,8 @@ def write_report(ds, output_path) -> None:
     table = leaderboard_table(ds)
     header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in table.columns)
     rows = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.itertuples(index=False))
+    raw_rows = "".join(
+        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in raw_ceiling_table(ds).itertuples(index=False))
     benchmarks = json.loads(ds.attrs["benchmarks"])
     benchmark_rows = "".join(
         "<tr>" + "".join(_cell(b[k]) for k in ("identifier", "version", "criterion", "description", "ceiling", "citation")) + "</tr>"
@@ -79,6 +81,11 @@ subject's own other half) and aggregated benchmark &rarr; criterion &rarr; overa
 counts 0, and coverage tells what fraction was scored. Click a column header to sort.</p>
 <table class="sortable" id="leaderboard"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>
 {_image(criteria_figure(ds), "Criterion scores per entry")}
+<h2>Raw values and ceilings</h2>
+<p>Mean over the scored subjects, empirical connectome: the metric of the entry against the held-out
+half, and the same metric between the subject's two halves.</p>
+<table class="sortable"><thead><tr><th>entry</th><th>benchmark</th><th>raw</th><th>ceiling</th><th>subjects</th></tr></thead>
+<tbody>{raw_rows}</tbody></table>
 {_image(psychometric_figure(ds), "Decoded psychometric curves against Roitman & Shadlen (2002)")}
 <h2>Benchmarks</h2>
 <table><thead><tr><th>identifier</th><th>version</th><th>criterion</th><th>description</th><th>ceiling</th><th>citation</th></tr></thead>
