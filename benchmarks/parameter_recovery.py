@@ -44,7 +44,7 @@ def main(argv=None):
     settings = RestSettings(segment_volumes=args.volumes, fit_objective=args.objective)
     grid = np.asarray(entry.free["G"])
     print(f"{args.entry} on {args.subject}, {args.volumes} volumes per half, objective {args.objective}, "
-          f"grid G = {list(grid)}")
+          f"grid G = {[float(g) for g in grid]}")
     print(f"{'case':>4} {'seed':>5} {'true G':>7} {'fitted G':>8} {'steps off':>9} {'train r':>8} {'wall s':>7}")
     within = 0
     for case, (g, seed) in enumerate(zip(itertools.cycle(TRUE_G), range(1000, 1000 + args.cases))):
