@@ -5,7 +5,7 @@ real subject's connectome (fresh noise seed); the benchmark's own grid fit (FC r
 half) must land within one grid step of the generating G. Then every entry is fitted and
 scored on one synthetic subject per G, and the generating entry should rank first.
 
-    python benchmarks/parameter_recovery.py                 # 10 cases, ~15 min on 1 core
+    python benchmarks/parameter_recovery.py                 # 10 cases, ~12 min on 1 core
     python benchmarks/parameter_recovery.py --objective fc_corr   # the common FC-r fit, for comparison
     python benchmarks/parameter_recovery.py --cases 20 --volumes 600
 """
@@ -24,8 +24,10 @@ from fwbm_bench.entries import BUILTIN_ENTRIES
 from fwbm_bench.pipeline.recovery import rank_entries, recover_parameters, synthetic_subject
 from fwbm_bench.pipeline.rest import RestSettings
 
-# generating values: grid points from the FIC regime (rates ~3 Hz) to past the FC peak near 0.4
-TRUE_G = (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.25, 0.35, 0.4, 0.55)
+# generating values: grid points from the FIC regime (rates ~3 Hz) to the edge of the grid, past
+# the FC peak near 0.4. Below ~0.2 the model's FC is indistinguishable from noise (two runs at one
+# G correlate at r < 0.05 over 432 s), so no FC-based fit can recover G there.
+TRUE_G = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
 def main(argv=None):

@@ -86,3 +86,18 @@ def test_psychometric_score_anchors():
     assert chance == pytest.approx(0.0) and saturated == pytest.approx(1.0)
     assert 0.95 < psychometric_score(weibull, data["n_correct"], data["n_trials"]) < 1.0
     assert psychometric_score(1 - weibull, data["n_correct"], data["n_trials"]) < 0
+
+
+def test_fc_rmse_matches_numpy_and_sees_the_level_that_r_ignores(rng):
+    from fwbm_bench.metrics.dynamics import fc_rmse
+
+    a = np.corrcoef(rng.standard_normal((7, 50)))
+    upper = np.triu_indices(7, 1)
+    b = a.copy()
+    b[upper] = 0.5 * a[upper] + 0.2  # same pattern, other level
+    b.T[upper] = b[upper]
+    assert fc_rmse(a, b) == pytest.approx(np.sqrt(np.mean((a[upper] - b[upper]) ** 2)))
+    assert matrix_correlation(a, b) == pytest.approx(1.0) and fc_rmse(a, b) > 0.1
+    assert fc_rmse(a, a) == 0.0
+    with pytest.raises(InputError, match="one shape"):
+        fc_rmse(a, a[:3, :3])

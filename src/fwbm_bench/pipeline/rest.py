@@ -102,9 +102,8 @@ def fit_to_bold(entry: Entry, connectome: Connectome, train_bold: np.ndarray, tr
     One batched simulation over the product grid (:func:`fitting_grid`), as long as the train
     segment, after the burn-in. The objective is ``settings.fit_objective``: by default the
     RMS difference of FC entries, which matches the level of correlation as well as its
-    pattern; FC r alone favours the G with the most SC-like FC whatever the data (on
-    synthetic rWW-EI data it recovered G within one grid step in 46 % of cases, the RMS
-    difference in 92 %: benchmarks/parameter_recovery.py). Returns ``params`` (fixed and
+    pattern; FC r alone favours the G with the most SC-like FC whatever the data
+    (benchmarks/parameter_recovery.py compares the two on synthetic data). Returns ``params`` (fixed and
     best free values), ``status`` and ``grid`` (each parameter's flat grid, ``train_fc_r``,
     ``train_fc_rmse`` and the ``objective`` per grid point; NaN where a grid point gave no
     scorable BOLD).
