@@ -36,6 +36,7 @@ def main(argv=None):
     parser.add_argument("--entry", default="rww-ei-fic")
     parser.add_argument("--cases", type=int, default=10, help="cases, cycling over G = " + str(TRUE_G))
     parser.add_argument("--volumes", type=int, default=600, help="volumes per half (HCP TR 0.72 s)")
+    parser.add_argument("--first-seed", type=int, default=1000, help="noise seed of case 0 (case k: + k)")
     parser.add_argument("--objective", default="fc_rmse", choices=("fc_rmse", "fc_corr"))
     parser.add_argument("--skip-ranking", action="store_true")
     args = parser.parse_args(argv)
@@ -49,7 +50,7 @@ def main(argv=None):
           f"grid G = {[float(g) for g in grid]}")
     print(f"{'case':>4} {'seed':>5} {'true G':>7} {'fitted G':>8} {'steps off':>9} {'train r':>8} {'wall s':>7}")
     within = 0
-    for case, (g, seed) in enumerate(zip(itertools.cycle(TRUE_G), range(1000, 1000 + args.cases))):
+    for case, (g, seed) in enumerate(zip(itertools.cycle(TRUE_G), range(args.first_seed, args.first_seed + args.cases))):
         start = time.perf_counter()
         result = recover_parameters(entry, subject, connectome, {"G": g}, seed, settings, args.volumes)
         steps = result["steps_off"]["G"]
