@@ -38,15 +38,19 @@ def main(argv=None):
     parser.add_argument("--volumes", type=int, default=600, help="volumes per half (HCP TR 0.72 s)")
     parser.add_argument("--first-seed", type=int, default=1000, help="noise seed of case 0 (case k: + k)")
     parser.add_argument("--objective", default="fc_rmse", choices=("fc_rmse", "fc_corr"))
+    parser.add_argument("--realizations", type=int, default=RestSettings.fit_realizations,
+                        help="noise realizations per grid point in the fit (their FCs are averaged)")
     parser.add_argument("--skip-ranking", action="store_true")
     args = parser.parse_args(argv)
 
     subject = load_subject(args.subject)
     connectome = build_connectome(subject, "empirical")
     entry = BUILTIN_ENTRIES[args.entry]
-    settings = RestSettings(segment_volumes=args.volumes, fit_objective=args.objective)
+    settings = RestSettings(segment_volumes=args.volumes, fit_objective=args.objective,
+                            fit_realizations=args.realizations)
     grid = np.asarray(entry.free["G"])
     print(f"{args.entry} on {args.subject}, {args.volumes} volumes per half, objective {args.objective}, "
+          f"{args.realizations} realization(s) per grid point, "
           f"grid G = {[float(g) for g in grid]}")
     print(f"{'case':>4} {'seed':>5} {'true G':>7} {'fitted G':>8} {'steps off':>9} {'train r':>8} {'wall s':>7}")
     within = 0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from fwbm_bench.entries import Entry
+from fwbm_bench.errors import ConfigError
 from fwbm_bench.metrics import functional_connectivity
 from fwbm_bench.observables import preprocess_bold
 from fwbm_bench.pipeline.rest import RestSettings, empirical_segments, fit_entry, rest_observables, score_rest
@@ -86,3 +87,14 @@ def test_two_free_parameters_are_fitted_on_their_product_grid(hcp_subject, hcp_c
     np.testing.assert_array_equal(fit["grid"]["sigma"], [0.005, 0.01, 0.005, 0.01])
     best = int(np.nanargmax(fit["grid"]["train_fc_r"]))
     assert fit["params"] == {"G": fit["grid"]["G"][best], "sigma": fit["grid"]["sigma"][best]}
+
+
+def test_realizations_per_grid_point_are_averaged_and_extend_the_seeds(hcp_subject, hcp_connectome):
+    short = RestSettings(segment_volumes=100, fit_realizations=1)
+    one = fit_entry(TINY, hcp_subject, hcp_connectome, short)
+    two = fit_entry(TINY, hcp_subject, hcp_connectome, dataclasses.replace(short, fit_realizations=2))
+    # realization 0 uses the single-realization seeds, so the averages differ but stay close
+    assert not np.array_equal(one["grid"]["train_fc_rmse"], two["grid"]["train_fc_rmse"])
+    np.testing.assert_allclose(one["grid"]["train_fc_rmse"], two["grid"]["train_fc_rmse"], rtol=0.2)
+    with pytest.raises(ConfigError, match="rest.fit_realizations: expected a whole number >= 1, found 0"):
+        fit_entry(TINY, hcp_subject, hcp_connectome, dataclasses.replace(short, fit_realizations=0))

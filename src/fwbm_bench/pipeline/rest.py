@@ -36,6 +36,7 @@ class RestSettings:
     fcd_window_s: float = 60.0
     fcd_step_s: float = 10.0
     fit_objective: str = "fc_rmse"
+    fit_realizations: int = 2
 
     @classmethod
     def from_config(cls, config: dict) -> RestSettings:
@@ -50,6 +51,7 @@ class RestSettings:
             fcd_window_s=rest.get("fcd_window_s", cls.fcd_window_s),
             fcd_step_s=rest.get("fcd_step_s", cls.fcd_step_s),
             fit_objective=rest.get("fit_objective", cls.fit_objective),
+            fit_realizations=rest.get("fit_realizations", cls.fit_realizations),
         )
 
 
@@ -100,7 +102,8 @@ def fit_to_bold(entry: Entry, connectome: Connectome, train_bold: np.ndarray, tr
     """Grid-fit the entry's free parameters to ``train_bold`` (regions x volumes).
 
     One batched simulation over the product grid (:func:`fitting_grid`), as long as the train
-    segment, after the burn-in. The objective is ``settings.fit_objective``: by default the
+    segment, after the burn-in, ``settings.fit_realizations`` noise realizations per grid point
+    whose FCs are averaged. The objective is ``settings.fit_objective``: by default the
     RMS difference of FC entries, which matches the level of correlation as well as its
     pattern; FC r alone favours the G with the most SC-like FC whatever the data
     (benchmarks/parameter_recovery.py compares the two on synthetic data). Returns ``params`` (fixed and
@@ -111,20 +114,26 @@ def fit_to_bold(entry: Entry, connectome: Connectome, train_bold: np.ndarray, tr
     if settings.fit_objective not in FIT_OBJECTIVES:
         raise ConfigError(f"key rest.fit_objective: expected one of {sorted(FIT_OBJECTIVES)}, "
                           f"found {settings.fit_objective!r}")
+    repeats = settings.fit_realizations
+    if not isinstance(repeats, int | np.integer) or repeats < 1:
+        raise ConfigError(f"key rest.fit_realizations: expected a whole number >= 1, found {repeats!r}")
     grid = fitting_grid(entry)
     n_points = len(next(iter(grid.values())))
     target_fc = functional_connectivity(preprocess_bold(train_bold, tr_s, settings.band_hz))
     record = {**grid, **{name: np.full(n_points, np.nan) for name in ("train_fc_r", "train_fc_rmse", "objective")}}
+    batch = {name: np.tile(values, repeats) for name, values in grid.items()}  # realization r: r n .. (r + 1) n
     try:
-        bold = simulate_bold(entry, connectome, {**entry.fixed, **grid}, seeds[:n_points], train_bold.shape[1],
-                             tr_s, settings, label=label)
+        bold = simulate_bold(entry, connectome, {**entry.fixed, **batch}, seeds[:n_points * repeats],
+                             train_bold.shape[1], tr_s, settings, label=label)
     except SimulationError as exc:  # one grid point diverged: the whole batch stops
         log.warning("%s", exc)
         return {"params": {**entry.fixed, **_grid_midpoint(entry)},
                 "status": f"not fitted: {exc}; grid midpoint used", "grid": record}
     for k in range(n_points):
         try:
-            simulated_fc = functional_connectivity(preprocess_bold(bold[k], tr_s, settings.band_hz))
+            simulated_fc = np.mean([functional_connectivity(preprocess_bold(bold[r * n_points + k], tr_s,
+                                                                            settings.band_hz))
+                                    for r in range(repeats)], axis=0)
         except FwbmError as exc:
             point = ", ".join(f"{name} = {values[k]:g}" for name, values in grid.items())
             log.warning("%s: %s not scorable (%s)", label, point, exc)
@@ -149,7 +158,7 @@ def fit_entry(entry: Entry, subject, connectome: Connectome, settings: RestSetti
         return {"params": {**entry.fixed, **_grid_midpoint(entry)},
                 "status": "not fitted: subject has no BOLD; grid midpoint used", "grid": {}}
     train, _ = empirical_segments(subject, settings)
-    n_points = int(np.prod([len(grid) for grid in entry.free.values()]))
+    n_points = int(np.prod([len(grid) for grid in entry.free.values()])) * settings.fit_realizations
     seeds = [derive_seed(*ids, "fit", k) for k in range(n_points)]
     return fit_to_bold(entry, connectome, train, subject.tr_s, settings, seeds, label=f"fit {'/'.join(ids)}")
 
