@@ -1,13 +1,14 @@
 """Parameter recovery and entry ranking on synthetic truth (issue #4, acceptance 3).
 
 For each case, "empirical" BOLD is simulated by an entry at a known global coupling G on a
-real subject's connectome (fresh noise seed); the benchmark's own grid fit (FC r on the train
-half) must land within one grid step of the generating G. Then every entry is fitted and
+real subject's connectome (fresh noise seed); the benchmark's own grid fit (RestSettings
+defaults: FC RMSE, two realizations per grid point, on the train half) must land within one
+grid step of the generating G. Then every entry is fitted and
 scored on one synthetic subject per G, and the generating entry should rank first.
 
-    python benchmarks/parameter_recovery.py                 # 10 cases, ~12 min on 1 core
+    python benchmarks/parameter_recovery.py                 # 10 cases, ~20 min on 1 core
     python benchmarks/parameter_recovery.py --objective fc_corr   # the common FC-r fit, for comparison
-    python benchmarks/parameter_recovery.py --cases 20 --volumes 600
+    python benchmarks/parameter_recovery.py --first-seed 2000 --skip-ranking   # 10 fresh cases
 """
 
 from __future__ import annotations
