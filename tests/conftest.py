@@ -1,5 +1,14 @@
+import importlib.util
+
 import numpy as np
 import pytest
+
+_MISSING = [name for name in ("numba", "scipy", "xarray", "zarr", "bct", "yaml", "jsonschema", "neurolib", "tvb_data")
+            if importlib.util.find_spec(name) is None]
+if _MISSING:
+    pytest.exit(f"fwbm-bench's dependencies are not installed (missing: {', '.join(_MISSING)}); use the README's "
+                "test command: python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest",
+                returncode=4)
 
 from fwbm_bench.connectome import build_connectome
 from fwbm_bench.data import load_subject

@@ -256,7 +256,7 @@ def test_bad_input_raises_a_clear_error(call, words):
 
 
 def test_missing_tvb_data_is_a_clear_input_error(monkeypatch):
-    monkeypatch.setattr(eeg_module.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(InputError, match="tvb-data.*not installed"):
         region_lead_field(76)
 

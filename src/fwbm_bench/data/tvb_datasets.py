@@ -17,11 +17,17 @@ from fwbm_bench.errors import InputError
 TVB_CONNECTIVITIES = (66, 68, 76, 96, 192)
 
 
-def tvb_connectivity_dir() -> Path:
+def tvb_data_dir() -> Path:
+    """Folder of the installed ``tvb_data`` package (connectivities, lead fields, sensors)."""
     spec = importlib.util.find_spec("tvb_data")
     if spec is None or not spec.submodule_search_locations:
-        raise InputError("tvb-data connectivities not found: the PyPI package 'tvb-data' is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "connectivity"
+        raise InputError("tvb-data files not found: the PyPI package 'tvb-data' is not installed "
+                         "(pip install tvb-data)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def tvb_connectivity_dir() -> Path:
+    return tvb_data_dir() / "connectivity"
 
 
 def _read_member(archive: zipfile.ZipFile, stem: str) -> str | None:

@@ -64,7 +64,7 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                 status[:, s, :, k] = f"{EXCLUDED}subject has no BOLD"
     for c, connectome in enumerate(connectomes):
         for k, benchmark in enumerate(benchmarks):
-            if registry[benchmark].metric == "identifiability" and connectome != "empirical":
+            if registry[benchmark].empirical_only and connectome != "empirical":
                 status[:, :, c, k] = np.where(np.char.startswith(status[:, :, c, k].astype(str), EXCLUDED),
                                               status[:, :, c, k],
                                               "not applicable: specificity is scored on the empirical connectome")
@@ -156,13 +156,18 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     return ds
 
 
+def reference_connectome(ds: xr.Dataset) -> str:
+    """The connectome variant aggregates are taken on: ``empirical``, else the first one."""
+    return "empirical" if "empirical" in ds.connectome else str(ds.connectome.values[0])
+
+
 def add_aggregates(ds: xr.Dataset, registry: dict) -> xr.Dataset:
     """Benchmark, criterion and overall aggregates over the empirical connectome.
 
     Benchmark level: mean over the subjects it applies to (status not ``excluded``), a
     missing or failed subject counting 0; coverage = fraction of them scored.
     """
-    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+    reference = reference_connectome(ds)
     score = ds["score"].sel(connectome=reference).values  # entry x subject x benchmark
     applicable = ~np.char.startswith(ds["status"].sel(connectome=reference).values.astype(str), EXCLUDED)
     scored = applicable & np.isfinite(score)
@@ -200,7 +205,7 @@ def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
         table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
     for benchmark in ds.benchmark.values:
         table[str(benchmark)] = ds.benchmark_score.sel(benchmark=benchmark).values
-    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+    reference = reference_connectome(ds)
     for name in ds.data_vars:
         if str(name).startswith("fitted_"):
             table[f"{name} (mean)"] = ds[name].sel(connectome=reference).mean("subject").values
@@ -212,7 +217,7 @@ def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
 def raw_ceiling_table(ds: xr.Dataset) -> pd.DataFrame:
     """Mean raw value and mean ceiling over the scored subjects, per entry and benchmark, on the
     empirical connectome: rows (entry, benchmark), columns raw, ceiling, n_subjects."""
-    reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+    reference = reference_connectome(ds)
     ok = ds.status.sel(connectome=reference) == "ok"
     raw = ds.raw.sel(connectome=reference).where(ok)
     ceiling = ds.ceiling.sel(connectome=reference).where(ok)

@@ -3,7 +3,7 @@
 Each registered :class:`Metric` maps (model observables, empirical observables) to a
 similarity where higher is better; distances are turned into similarities (1 - KS,
 1 - total variation), scalar summaries are compared with a bounded ratio (min / max, see
-:func:`~fwbm_bench.metrics.synchrony.ratio_similarity`). Every metric passes one shared
+:func:`~fwbm_bench.metrics.common.ratio_similarity`). Every metric passes one shared
 conformance test (tests/test_metrics.py).
 
 Optional ``settings`` keys: "fcd_window_s", "fcd_step_s" (FCD), "band_hz" and
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.behaviour import binomial_log_likelihood, psychometric_score
+from fwbm_bench.metrics.common import ratio_similarity
 from fwbm_bench.metrics.dynamics import (
     functional_connectivity,
     functional_connectivity_dynamics,
@@ -28,7 +29,7 @@ from fwbm_bench.metrics.edges import edge_fc_correlation, edge_functional_connec
 from fwbm_bench.metrics.graph import DEFAULT_DENSITY, fc_graph, graph_measures, graph_similarity
 from fwbm_bench.metrics.spectral import DEFAULT_BAND_HZ, DEFAULT_WINDOW_S, bold_power_spectrum, spectrum_similarity
 from fwbm_bench.metrics.structure import regional_sc_fc_coupling, sc_fc_coupling
-from fwbm_bench.metrics.synchrony import kuramoto_order_parameter, metastability, ratio_similarity, synchrony
+from fwbm_bench.metrics.synchrony import kuramoto_order_parameter, metastability, synchrony
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from fwbm_bench.errors import InputError
-from fwbm_bench.metrics.spectral import as_timeseries
+from fwbm_bench.metrics.common import as_timeseries
 
 DEFAULT_BLOCK = 1024
 

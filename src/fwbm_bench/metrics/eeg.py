@@ -31,6 +31,7 @@ import numpy as np
 from scipy.signal import welch
 
 from fwbm_bench.errors import InputError
+from fwbm_bench.metrics.common import distribution_overlap
 
 EEG_BANDS_HZ = {"delta": (1.0, 4.0), "theta": (4.0, 8.0), "alpha": (8.0, 13.0), "beta": (13.0, 30.0)}
 TOTAL_BAND_HZ = (1.0, 30.0)
@@ -188,8 +189,7 @@ def band_power_similarity(model: Mapping, reference: Mapping) -> float:
         if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
             raise InputError(f"band power similarity: {what} band powers must be finite, non-negative and not all "
                              f"zero, found {dict(zip(names, values.tolist()))}")
-    p, q = p / p.sum(), q / q.sum()
-    return float(np.clip(1.0 - 0.5 * np.abs(p - q).sum(), 0.0, 1.0))
+    return distribution_overlap(p, q)
 
 
 __all__ = [

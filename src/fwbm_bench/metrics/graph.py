@@ -20,7 +20,7 @@ weighted undirected graph (all dimensionless; weights are correlations in (0, 1]
 - strengths: the weighted degree of every region, (regions,) array
 
 Similarity of a model graph to the empirical one: the mean of five per-measure similarities,
-:func:`~fwbm_bench.metrics.synchrony.ratio_similarity` (min / max) for the four scalars and
+:func:`~fwbm_bench.metrics.common.ratio_similarity` (min / max) for the four scalars and
 1 - Kolmogorov-Smirnov distance for the strength distributions.
 """
 
@@ -31,7 +31,7 @@ import numpy as np
 from scipy.stats import ks_2samp
 
 from fwbm_bench.errors import InputError
-from fwbm_bench.metrics.synchrony import ratio_similarity
+from fwbm_bench.metrics.common import ratio_similarity
 
 DEFAULT_DENSITY = 0.2
 DEFAULT_SEED = 0

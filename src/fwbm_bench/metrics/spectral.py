@@ -7,8 +7,6 @@ restricted to a band (default 0.008-0.08 Hz, the band of the BOLD preprocessing;
 literature.md section 6) and resampled onto a fixed grid, then normalised to unit sum, so
 that series recorded at different TRs or of different lengths give comparable spectra. Only
 the shape of the spectrum inside the band is compared, not its absolute power.
-
-This module also holds :func:`as_timeseries`, the input check shared by the BOLD metrics.
 """
 
 from __future__ import annotations
@@ -16,33 +14,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import welch
 
-from fwbm_bench.data.validate import check_not_constant
 from fwbm_bench.errors import InputError
+from fwbm_bench.metrics.common import as_timeseries, distribution_overlap
 
 DEFAULT_BAND_HZ = (0.008, 0.08)
 DEFAULT_WINDOW_S = 60.0
 DEFAULT_GRID_POINTS = 64
 MIN_BINS_IN_BAND = 3
-
-
-def as_timeseries(timeseries, what: str = "BOLD", min_samples: int = 3) -> np.ndarray:
-    """``timeseries`` as a float regions x samples array, or :class:`InputError`.
-
-    Requires at least 2 regions, ``min_samples`` samples, finite values and no constant
-    region (every metric here divides by a per-region spread).
-    """
-    if timeseries is None:
-        raise InputError(f"{what}: expected a regions x samples array, found None")
-    timeseries = np.asarray(timeseries, dtype=float)
-    if timeseries.ndim != 2 or timeseries.shape[0] < 2:
-        raise InputError(f"{what}: expected a regions x samples array with >= 2 regions, found shape "
-                         f"{timeseries.shape}")
-    if timeseries.shape[1] < min_samples:
-        raise InputError(f"{what}: expected >= {min_samples} samples per region, found {timeseries.shape[1]}")
-    if not np.isfinite(timeseries).all():
-        raise InputError(f"{what}: {int((~np.isfinite(timeseries)).sum())} non-finite value(s) (NaN or inf)")
-    check_not_constant(timeseries, what)
-    return timeseries
 
 
 def _check_band(band_hz, tr_s) -> tuple[float, float]:
@@ -114,5 +92,4 @@ def spectrum_similarity(p: np.ndarray, q: np.ndarray) -> float:
         raise InputError(f"spectrum similarity needs two spectra on one grid, found sizes {p.size} and {q.size}")
     if (p < 0).any() or (q < 0).any() or p.sum() <= 0 or q.sum() <= 0:
         raise InputError("spectrum similarity needs non-negative spectra with positive total power")
-    p, q = p / p.sum(), q / q.sum()
-    return float(np.clip(1.0 - 0.5 * np.abs(p - q).sum(), 0.0, 1.0))
+    return distribution_overlap(p, q)

@@ -13,7 +13,7 @@ non-negative structural weights (e.g. streamline counts), FC Pearson correlation
 
 The rest metric compares the global coupling of the model's FC with that of the empirical FC,
 both against the same (empirical) SC, with
-:func:`~fwbm_bench.metrics.synchrony.ratio_similarity`.
+:func:`~fwbm_bench.metrics.common.ratio_similarity`.
 """
 
 from __future__ import annotations

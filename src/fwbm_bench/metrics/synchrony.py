@@ -17,9 +17,6 @@ here 10 are dropped at both ends) and its Python port (WholeBrain ``Metastabilit
 
 Sources: Shanahan 2010, Chaos 20:013108; Cabral et al. 2011, NeuroImage 57:130;
 Deco et al. 2017, Sci Rep 7:3095.
-
-This module also holds :func:`ratio_similarity`, the similarity of two scalar summaries shared
-by the scalar metrics (metastability, synchrony, graph measures, SC-FC coupling).
 """
 
 from __future__ import annotations
@@ -28,27 +25,10 @@ import numpy as np
 from scipy.signal import hilbert
 
 from fwbm_bench.errors import InputError
-from fwbm_bench.metrics.spectral import as_timeseries
+from fwbm_bench.metrics.common import as_timeseries
 
 EDGE_SAMPLES = 10
 MIN_KEPT_SAMPLES = 10
-
-
-def ratio_similarity(a: float, b: float) -> float:
-    """Bounded ratio similarity of two scalars: min(|a|, |b|) / max(|a|, |b|) if same sign.
-
-    1 when a == b (including both 0), 0 when their signs differ or exactly one is 0, and in
-    (0, 1) otherwise. For positive quantities this is min(a, b) / max(a, b): a model at half
-    or at twice the empirical value scores 0.5.
-    """
-    a, b = float(a), float(b)
-    if not (np.isfinite(a) and np.isfinite(b)):
-        raise InputError(f"ratio similarity needs two finite numbers, found {a} and {b}")
-    if a == b:
-        return 1.0
-    if a * b <= 0:
-        return 0.0
-    return min(abs(a), abs(b)) / max(abs(a), abs(b))
 
 
 def instantaneous_phases(timeseries) -> np.ndarray:

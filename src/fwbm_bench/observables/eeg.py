@@ -62,12 +62,12 @@ of the lead field (equivalent to re-referencing the signals, the projection bein
 from __future__ import annotations
 
 import bz2
-import importlib.util
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from fwbm_bench.data.tvb_datasets import tvb_data_dir
 from fwbm_bench.errors import ConfigError, InputError
 
 EEG_MONTAGES = {  # n_channels -> (projection matrix, sensor file), relative to the tvb_data package
@@ -79,15 +79,6 @@ REGION_MAPPINGS = {  # n_regions -> region mapping of the 16k cortical surface
     192: "regionMapping/regionMapping_16k_192.txt",
 }
 REFERENCES = (None, "average")
-
-
-def tvb_data_dir() -> Path:
-    """Folder of the installed ``tvb_data`` package (InputError if it is not installed)."""
-    spec = importlib.util.find_spec("tvb_data")
-    if spec is None or not spec.submodule_search_locations:
-        raise InputError("EEG lead fields need the PyPI package 'tvb-data' (projection matrices, region "
-                         "mappings, sensors), which is not installed: pip install tvb-data")
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _existing(relative: str) -> Path:

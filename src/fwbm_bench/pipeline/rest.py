@@ -62,6 +62,20 @@ def empirical_segments(subject, settings: RestSettings) -> tuple[np.ndarray, np.
     return train[:, :length], held_out[:, :length]
 
 
+def bold_observables(bold: np.ndarray, tr_s: float, settings: RestSettings, what: str,
+                     sc=None) -> RestObservables:
+    """Preprocessed BOLD (regions x volumes) and its FC, the same pipeline for simulated and
+    empirical BOLD; InputError if the BOLD cannot be preprocessed."""
+    clean = preprocess_bold(bold, tr_s, settings.band_hz, what=what)
+    return RestObservables(fc=functional_connectivity(clean), bold=clean, tr_s=tr_s, sc=sc)
+
+
+def empirical_observables(subject, settings: RestSettings) -> list[RestObservables]:
+    """The observables of the subject's train and held-out segments (:func:`empirical_segments`)."""
+    return [bold_observables(half, subject.tr_s, settings, f"{subject.subject_id} BOLD", sc=subject.weights)
+            for half in empirical_segments(subject, settings)]
+
+
 def simulate_bold(entry: Entry, connectome: Connectome, params: dict, seeds, n_volumes: int,
                   tr_s: float, settings: RestSettings, label: str) -> np.ndarray:
     """Simulated BOLD after the burn-in: (batch, regions, n_volumes)."""
@@ -119,7 +133,7 @@ def fit_to_bold(entry: Entry, connectome: Connectome, train_bold: np.ndarray, tr
         raise ConfigError(f"key rest.fit_realizations: expected a whole number >= 1, found {repeats!r}")
     grid = fitting_grid(entry)
     n_points = len(next(iter(grid.values())))
-    target_fc = functional_connectivity(preprocess_bold(train_bold, tr_s, settings.band_hz))
+    target_fc = bold_observables(train_bold, tr_s, settings, "train BOLD").fc
     record = {**grid, **{name: np.full(n_points, np.nan) for name in ("train_fc_r", "train_fc_rmse", "objective")}}
     batch = {name: np.tile(values, repeats) for name, values in grid.items()}  # realization r: r n .. (r + 1) n
     try:
@@ -131,8 +145,7 @@ def fit_to_bold(entry: Entry, connectome: Connectome, train_bold: np.ndarray, tr
                 "status": f"not fitted: {exc}; grid midpoint used", "grid": record}
     for k in range(n_points):
         try:
-            simulated_fc = np.mean([functional_connectivity(preprocess_bold(bold[r * n_points + k], tr_s,
-                                                                            settings.band_hz))
+            simulated_fc = np.mean([bold_observables(bold[r * n_points + k], tr_s, settings, "simulated BOLD").fc
                                     for r in range(repeats)], axis=0)
         except FwbmError as exc:
             point = ", ".join(f"{name} = {values[k]:g}" for name, values in grid.items())
@@ -195,8 +208,8 @@ def rest_observables(simulated: dict, settings: RestSettings) -> dict:
         return dict(simulated)
     tr_s = float(simulated["tr_s"])
     try:
-        clean = preprocess_bold(simulated["bold"], tr_s, settings.band_hz, what="simulated BOLD")
-        return {"bold": clean, "fc": functional_connectivity(clean), "tr_s": np.array(tr_s)}
+        observables = bold_observables(simulated["bold"], tr_s, settings, "simulated BOLD")
+        return {"bold": observables.bold, "fc": observables.fc, "tr_s": np.array(tr_s)}
     except FwbmError as exc:
         log.warning("%s", exc)
         return {"error": np.array(str(exc))}
@@ -230,13 +243,8 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
     def all_rows(status):
         return [{**row, "status": status} for row in rows]
 
-    train, held_out = empirical_segments(subject, settings)
     try:
-        halves = []
-        for half in (train, held_out):
-            clean = preprocess_bold(half, subject.tr_s, settings.band_hz, what=f"{subject.subject_id} BOLD")
-            halves.append(RestObservables(fc=functional_connectivity(clean), bold=clean, tr_s=subject.tr_s,
-                                          sc=subject.weights))
+        halves = empirical_observables(subject, settings)
     except FwbmError as exc:
         return all_rows(f"not computable: empirical data: {exc}")
     if "error" in simulated:

@@ -15,20 +15,12 @@ import numpy as np
 
 from fwbm_bench.data import load_subject_file
 from fwbm_bench.errors import FwbmError
-from fwbm_bench.metrics import functional_connectivity
 from fwbm_bench.metrics.specificity import differential_identifiability, identification_matrix, top1_hits
-from fwbm_bench.observables import preprocess_bold
 from fwbm_bench.pipeline.io import read_npz, write_json
-from fwbm_bench.pipeline.rest import RestSettings, empirical_segments
+from fwbm_bench.pipeline.rest import RestSettings, empirical_observables
 from fwbm_bench.scoring import identifiability_benchmark, normalise
 
 log = logging.getLogger("fwbm_bench.pipeline")
-
-
-def _empirical_fcs(subject, settings: RestSettings):
-    halves = empirical_segments(subject, settings)
-    return [functional_connectivity(preprocess_bold(h, subject.tr_s, settings.band_hz,
-                                                    what=f"{subject.subject_id} BOLD")) for h in halves]
 
 
 def score_specificity(predicted: dict, subjects: list, settings: RestSettings) -> dict:
@@ -56,9 +48,9 @@ def score_specificity(predicted: dict, subjects: list, settings: RestSettings) -
             per_subject += [{"subject": s, "results": [row(f"not computable: {why}")]} for s in ids]
             continue
         try:
-            empirical = [_empirical_fcs(s, settings) for s in members]
-            model = identification_matrix([predicted[s]["fc"] for s in ids], [e[1] for e in empirical])
-            ceiling = identification_matrix([e[0] for e in empirical], [e[1] for e in empirical])
+            empirical = [empirical_observables(s, settings) for s in members]
+            model = identification_matrix([predicted[s]["fc"] for s in ids], [e[1].fc for e in empirical])
+            ceiling = identification_matrix([e[0].fc for e in empirical], [e[1].fc for e in empirical])
         except FwbmError as exc:
             per_subject += [{"subject": s, "results": [row(f"not computable: {exc}")]} for s in ids]
             continue

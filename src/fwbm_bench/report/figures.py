@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fwbm_bench.data.behaviour import roitman_shadlen_2002
+from fwbm_bench.leaderboard.build import reference_connectome
 
 
 def _png(figure) -> bytes:
@@ -48,7 +49,7 @@ def psychometric_figure(ds) -> bytes | None:
     axis.plot(x, data["p_correct"], "ko-", label="Roitman & Shadlen 2002 (pooled)")
     coherences = np.maximum(ds.coherence_pct.values, 1.0)
     for entry in ds.entry.values:
-        reference = "empirical" if "empirical" in ds.connectome else ds.connectome.values[0]
+        reference = reference_connectome(ds)
         curve = ds.p_correct.sel(entry=entry, connectome=reference).mean("subject", skipna=True)
         if np.isfinite(curve.values).any():
             axis.plot(coherences, curve.values, "s--", label=str(entry))

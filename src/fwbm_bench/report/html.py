@@ -46,18 +46,20 @@ def _image(png: bytes | None, alt: str) -> str:
     return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}"><figcaption>{html.escape(alt)}</figcaption></figure>'
 
 
+def _rows(records) -> str:
+    """Table rows (``<tr>``) of an iterable of records (sequences of cell values)."""
+    return "".join("<tr>" + "".join(_cell(v) for v in record) + "</tr>" for record in records)
+
+
 def write_report(ds, output_path) -> None:
     """Write a self-contained HTML report of leaderboard ``ds`` to ``output_path``."""
     table = leaderboard_table(ds)
     header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.itertuples(index=False))
-    raw_rows = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in raw_ceiling_table(ds).itertuples(index=False))
+    rows = _rows(table.itertuples(index=False))
+    raw_rows = _rows(raw_ceiling_table(ds).itertuples(index=False))
     benchmarks = json.loads(ds.attrs["benchmarks"])
-    benchmark_rows = "".join(
-        "<tr>" + "".join(_cell(b[k]) for k in ("identifier", "version", "criterion", "description", "ceiling", "citation")) + "</tr>"
-        for b in benchmarks.values()
-    )
+    benchmark_rows = _rows([b[k] for k in ("identifier", "version", "criterion", "description", "ceiling", "citation")]
+                           for b in benchmarks.values())
     cards = json.loads(ds.attrs["dataset_cards"])
     card_items = "".join(
         f"<li><b>{html.escape(name)}</b>: {html.escape(card['description'])}. Provenance: "

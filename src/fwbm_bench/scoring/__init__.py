@@ -33,6 +33,7 @@ class Benchmark:
     normalisation: str
     description: str
     citation: str
+    empirical_only: bool = False  # scored on the empirical connectome only (not on nulls or lesions)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,7 +77,8 @@ def identifiability_benchmark(dataset: str) -> Benchmark:
     return Benchmark(f"{dataset}-identifiability", dataset, 1, "identifiability", "C1",
                      "the same from the subjects' train halves vs their held-out halves", _RATIO,
                      "differential identifiability: r(own predicted FC, own held-out FC) minus the mean r "
-                     "with the other subjects' held-out FCs", "Amico & Goni 2018, Sci Rep 8:8254")
+                     "with the other subjects' held-out FCs", "Amico & Goni 2018, Sci Rep 8:8254",
+                     empirical_only=True)
 
 
 #: task name -> its benchmark
