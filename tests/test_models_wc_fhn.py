@@ -9,6 +9,7 @@ from scipy.optimize import fsolve
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.models import MODELS
 from fwbm_bench.simulate import Stimulus, simulate
+from fwbm_bench.simulate.random import simulation_noise
 
 WC, FHN = MODELS["wilson_cowan"], MODELS["fitzhugh_nagumo"]
 
@@ -32,7 +33,7 @@ def test_wilson_cowan_kernel_matches_numpy_reference():
     out = simulate(WC, weights, lengths, params, duration_ms=n_steps * dt, seeds=[9], dt_ms=dt,
                    output_period_ms=dt, conduction_speed_m_per_s=5.0)
     _, initial = WC.prepare(WC.resolve(params, 1), weights)
-    noise = np.random.Generator(np.random.PCG64(9)).standard_normal((n_steps, 2, 4))
+    noise = simulation_noise(9, n_steps, 2, 4)
     expected = wilson_cowan_euler(weights, delay_steps(lengths, 5.0, dt), _defaults(WC, params),
                                   initial[0, :, 0], initial[1, :, 0], n_steps, dt, noise)
     assert expected[:, 0].max() - expected[:, 0].min() > 0.1  # the run is not stuck at a fixed point
@@ -47,7 +48,7 @@ def test_fitzhugh_nagumo_kernel_matches_numpy_reference(diffusive):
     out = simulate(FHN, weights, lengths, params, duration_ms=n_steps * dt, seeds=[3], dt_ms=dt,
                    output_period_ms=dt, conduction_speed_m_per_s=5.0)
     _, initial = FHN.prepare(FHN.resolve(params, 1), weights)
-    noise = np.random.Generator(np.random.PCG64(3)).standard_normal((n_steps, 2, 4))
+    noise = simulation_noise(3, n_steps, 2, 4)
     expected = fitzhugh_nagumo_euler(weights, delay_steps(lengths, 5.0, dt), _defaults(FHN, params),
                                      initial[0, :, 0], initial[1, :, 0], n_steps, dt, noise, diffusive == 1.0)
     np.testing.assert_allclose(out[..., 0], expected, rtol=1e-10, atol=1e-13)

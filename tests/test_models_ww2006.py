@@ -8,6 +8,7 @@ from fwbm_bench.connectome import delay_steps
 from fwbm_bench.models import MODELS
 from fwbm_bench.models.wong_wang_2006 import WongWang2006, resting_gating
 from fwbm_bench.simulate import Stimulus, simulate
+from fwbm_bench.simulate.random import simulation_noise
 
 COHERENCES = np.array([0.0, 3.2, 6.4, 12.8, 25.6, 51.2])
 # literature.md 1b, independent re-implementation (tag D): mean RT of correct trials incl. 100 ms
@@ -77,7 +78,7 @@ def test_kernel_matches_numpy_reference_with_delays_noise_and_stimulus(name):
     assert delays.max() > 10
     for b, seed in enumerate(seeds):
         p = {q.name: q.default for q in model.parameters} | {k: v[b] for k, v in params.items()}
-        noise = np.random.Generator(np.random.PCG64(seed)).standard_normal((n_steps, 2, 3))
+        noise = simulation_noise(seed, n_steps, 2, 3)
         expected = ww2006_euler(weights, delays, p, resting_gating(p), n_steps, dt, noise, gate,
                                 name == "ww2006_selective")
         np.testing.assert_allclose(out[..., b], expected, rtol=1e-10, atol=1e-12)

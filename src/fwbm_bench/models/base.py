@@ -65,6 +65,20 @@ def node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_ro
     raise NotImplementedError("node_observe is implemented per model through numba's overload")
 
 
+def node_drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    """:func:`node_observe` and :func:`node_drift` at one state, in one call.
+
+    A model whose outputs reuse its drift's intermediate results (rWW-EI's firing rate)
+    registers a combined function that computes them once; for the others this calls the two.
+    """
+    raise NotImplementedError("node_drift_observe is implemented per model through numba's overload")
+
+
+def _observe_then_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
+    node_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt)
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One model parameter.
@@ -185,11 +199,11 @@ class NodeModel:
         raise NotImplementedError
 
 
-def register_node_functions(model_class, drift, observe, export=None, key: str = ""):
+def register_node_functions(model_class, drift, observe, export=None, key: str = "", drift_observe=None):
     """Register ``model_class``'s drift, outputs and (optional) coupling export; set its ``tag``.
 
-    ``drift``, ``observe`` and ``export`` follow :func:`node_drift`, :func:`node_observe` and
-    :func:`node_export` and are
+    ``drift``, ``observe``, ``export`` and ``drift_observe`` follow :func:`node_drift`,
+    :func:`node_observe`, :func:`node_export` and :func:`node_drift_observe` and are
     compiled inline into the shared time loop. numba caches compiled functions on disk by
     argument types, and a function passed as an argument is typed by its object identity,
     so it could never be found again by a new process. Instead the loop receives a *tag*:
@@ -213,15 +227,19 @@ def register_node_functions(model_class, drift, observe, export=None, key: str =
         return (isinstance(tag, types.Array) and isinstance(tag.dtype, types.Record)
                 and list(tag.dtype.fields) == [field])
 
-    @overload(node_drift, jit_options=options)
+    @overload(node_drift, jit_options=options, inline="always")
     def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
         return drift if _is_mine(tag) else None
 
-    @overload(node_observe, jit_options=options)
+    @overload(node_observe, jit_options=options, inline="always")
     def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
         return observe if _is_mine(tag) else None
 
-    @overload(node_export, jit_options=options)
+    @overload(node_drift_observe, jit_options=options, inline="always")
+    def _drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+        return (drift_observe or _observe_then_drift) if _is_mine(tag) else None
+
+    @overload(node_export, jit_options=options, inline="always")
     def _export(tag, x, i, b, global_params, node_params, slot):
         return (export or _no_export) if _is_mine(tag) else None
 

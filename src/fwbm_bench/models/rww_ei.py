@@ -127,18 +127,31 @@ def _currents(x, i, b, coupling, ext, global_params, node_params):
     return current_e, current_i
 
 
-def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+@njit
+def _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt):
+    """Write the drift into ``dxdt``; return the excitatory rate r_E (Hz), also an output."""
     current_e, current_i = _currents(x, i, b, coupling, ext, global_params, node_params)
     rate_e = _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b])
     rate_i = _rate(current_i, global_params[A_I, b], global_params[B_I, b], global_params[D_I, b])
     dxdt[0] = -x[0] / global_params[TAU_E, b] + (1.0 - x[0]) * global_params[GAMMA_E, b] * rate_e / 1000.0
     dxdt[1] = -x[1] / global_params[TAU_I, b] + global_params[GAMMA_I, b] * rate_i / 1000.0
+    return rate_e
+
+
+def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt)
 
 
 def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
     current_e, _ = _currents(x, i, b, coupling, ext, global_params, node_params)
     out_row[0, i, b] += x[0] * weight
     out_row[1, i, b] += _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b]) * weight
+
+
+def _drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    rate_e = _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt)
+    out_row[0, i, b] += x[0] * weight
+    out_row[1, i, b] += rate_e * weight
 
 
 class ReducedWongWangEI(NodeModel):
@@ -174,4 +187,4 @@ class ReducedWongWangEI(NodeModel):
         return local_inhibition, initial
 
 
-register_node_functions(ReducedWongWangEI, _drift, _observe)
+register_node_functions(ReducedWongWangEI, _drift, _observe, drift_observe=_drift_observe)

@@ -10,8 +10,8 @@ and, per region, to the model's step::
                                         by delay class and target (_edges_by_delay_class)
     global_params    (P, B)            model parameters in ``model.parameters`` order
     node_params      (Q, N, B)         per-region parameters (e.g. FIC weights)
-    noise            (B, n_steps, n_noise, N) standard normal draws, one per noisy variable
-                                        (element-major: each stream is written contiguously)
+    rng_state        (B, 4) uint64      one normal-number stream per batch element
+                                        (simulate.random), drawn inside the loop
     noise_slot (S,)                    per state variable: its slot in ``noise`` (-1: noiseless)
     noise_amplitude  (S, N, B)         noise amplitude per sqrt(time unit) (model.noise_amplitudes)
     lower, upper     (S, N)            state bounds enforced after every step (model.state_limits)
@@ -20,9 +20,9 @@ and, per region, to the model's step::
     out              (n_steps // decimation, n_outputs, N, B) zero-filled; each step adds
                                         its outputs divided by ``decimation``
 
-The wrapper validates everything first (clear errors, never a numba traceback), draws
-noise chunk by chunk from one generator per batch element (so an element's trajectory
-does not depend on the batch it runs in, nor on the chunk size), streams decimated
+The wrapper validates everything first (clear errors, never a numba traceback), seeds one
+noise stream per batch element (so an element's trajectory does not depend on the batch it
+runs in, nor on the chunk size), streams decimated
 outputs to sinks so memory does not grow with duration, stops at the first non-finite
 state, and logs progress.
 """
@@ -39,10 +39,10 @@ from fwbm_bench.connectome import delay_steps
 from fwbm_bench.data.validate import check_square_matrix
 from fwbm_bench.errors import ConfigError, SimulationError
 from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
+from fwbm_bench.simulate.random import fill_normals, seed_streams
 
 log = logging.getLogger("fwbm_bench.simulate")
 
-_NOISE_VALUES_PER_CHUNK = 8_000_000
 MAX_LEVELS = 7  # delay classes 1, 2, 4, ..., 64 steps gathered in one pass (simulate.primitives)
 SCHEMES = {"euler": EULER, "heun": HEUN}
 
@@ -183,19 +183,18 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     noise_slot = np.array([noisy.index(v) if v in noisy else -1 for v in model.state_variables], dtype=np.int64)
     noise_amplitude = model.noise_amplitudes(global_params, node_params)
     lower, upper = model.state_limits(node_params)
-    # bound the pre-drawn noise to ~64 MB per chunk; each element's stream is drawn in time
-    # order, so results do not depend on the chunk size
-    steps_that_fit = _NOISE_VALUES_PER_CHUNK // max(1, n_noise * n_regions * batch)
-    out_per_chunk = max(1, min(int(chunk_ms / output_period_ms), steps_that_fit // decimation))
-    generators = [np.random.Generator(np.random.PCG64(int(seed))) for seed in seeds]
+    out_per_chunk = max(1, int(chunk_ms / output_period_ms))
+    rng_state = seed_streams(seeds)
     colored = np.zeros((n_noise, n_regions, batch))
     noise_decay, noise_scale = -1.0, 1.0  # white noise
     if noise_tau_ms > 0:
         tau = noise_tau_ms / model.time_unit_ms
         noise_decay = float(np.exp(-dt_ms / noise_tau_ms))
         noise_scale = float(np.sqrt(-np.expm1(-2.0 * dt_ms / noise_tau_ms) / (2.0 * tau)))
-        for b, generator in enumerate(generators):  # stationary start, variance 1 / (2 tau)
-            colored[:, :, b] = generator.standard_normal((n_noise, n_regions)) / np.sqrt(2.0 * tau)
+        start = np.empty(n_noise * n_regions)
+        for b in range(batch):  # stationary start, variance 1 / (2 tau), the stream's first draws
+            fill_normals(rng_state, b, start)
+            colored[:, :, b] = start.reshape(n_noise, n_regions) / np.sqrt(2.0 * tau)
     n_outputs = len(model.output_variables)
     kept = [] if keep_outputs else None
     head, step0, done = 0, 0, 0
@@ -203,16 +202,11 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     while done < n_out_total:
         n_out = min(out_per_chunk, n_out_total - done)
         n_steps = n_out * decimation
-        noise = np.empty((batch, n_steps, n_noise, n_regions))
-        for b, generator in enumerate(generators):
-            generator.standard_normal(out=noise[b])
-        if noise_decay >= 0:
-            noise *= noise_scale
         out = np.zeros((n_out, n_outputs, n_regions, batch))
         head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
                                head, step0, n_steps, dt_ms, edges,
-                               global_params, node_params, noise, noise_slot, noise_amplitude,
-                               noise_decay, colored,
+                               global_params, node_params, rng_state, noise_slot, noise_amplitude,
+                               noise_decay, noise_scale, colored,
                                lower, upper, windows, amplitudes, decimation, coupling_indices,
                                bool(model.exports_coupling), out)
         if not np.isfinite(out).all():

@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from fwbm_bench._numba import njit
-from fwbm_bench.models.base import node_drift, node_export, node_observe
+from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
 from fwbm_bench.simulate.primitives import external_input, gather_level, write_history
+from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
 
 EULER, HEUN = 0, 1
 
@@ -43,20 +44,21 @@ def _coupled_values(tag, state, global_params, node_params, coupling_indices, ex
 
 @njit
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
-                    global_params, node_params, noise, noise_slot,
-                    noise_amplitude, noise_decay, colored, lower, upper, pulse_windows, pulse_amplitudes,
+                    global_params, node_params, rng_state, noise_slot,
+                    noise_amplitude, noise_decay, noise_scale, colored, lower, upper, pulse_windows, pulse_amplitudes,
                     decimation, coupling_indices, exports, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
-    g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn once per step):
+    g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn once per step from element b's
+    stream ``rng_state[b]`` in the order (step, region, noisy variable); simulate.random):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
     x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g.
     Ornstein-Uhlenbeck (coloured) noise, if ``noise_decay`` >= 0: ``colored`` (n_noise, N, B)
     holds eta, an OU process of correlation time tau with d eta = -eta / tau dt + dW / tau,
     which tends to white noise as tau -> 0; then g = amplitude h eta(t) and
     eta(t + h) = eta(t) e^(-h/tau) + sqrt((1 - e^(-2h/tau)) / (2 tau)) xi, exactly, with
-    ``noise_decay`` = e^(-h/tau) and ``noise[...]`` already scaled by that square root. The delayed coupling is evaluated
+    ``noise_decay`` = e^(-h/tau) and ``noise_scale`` that square root. The delayed coupling is evaluated
     once per step from the history, as TVB does; the history holds either the coupling
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
@@ -83,14 +85,24 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     predicted = np.empty(n_state)
     drift = np.empty(n_state)
     drift_predicted = np.empty(n_state)
-    kick = np.empty(n_state)
+    kicks = np.empty(n_state)
     h = dt / time_unit_ms
-    sqrt_h = np.sqrt(h)
+    white = noise_decay < 0.0
+    kick_scale = noise_amplitude * (np.sqrt(h) if white else h)
+    bounded = False
+    for v in range(n_state):
+        for i in range(n_regions):
+            bounded = bounded or np.isfinite(lower[v, i]) or np.isfinite(upper[v, i])
+    level_used = np.zeros(n_levels, dtype=np.bool_)
+    for level in range(n_levels):
+        level_used[level] = level_ptr[level, n_regions] > level_ptr[level, 0]
+    n_pulses = pulse_windows.shape[0]
     weight = 1.0 / decimation
     if step0 == 0:  # the whole initial history holds the initial state
         _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
         for position in range(n_slots):
             write_history(history, position, n_slots, values)
+    out_row = out[0]
     t = 0
     while t < n_steps:
         n_block = min(block_steps, n_steps - t)
@@ -98,42 +110,56 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
         for k in range(n_block):
             for level in range(n_levels):
                 size = 1 << level
-                if k % size == 0:
+                if level_used[level] and k % size == 0:
                     gather_level(history, head, n_slots, level_ptr[level], source, delay, edge_weight, k,
                                  min(size, n_block - k), block, scratch)
             for c in range(n_coupled):
                 for i in range(n_regions):
                     for b in range(batch):
                         coupling[c, i, b] = block[c, i, k * batch + b]
-            external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
-            out_row = out[t // decimation]
+            if n_pulses > 0:
+                external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
+            if t % decimation == 0:
+                out_row = out[t // decimation]
             for i in range(n_regions):
                 for b in range(batch):
                     for v in range(n_state):
                         x[v] = state[v, i, b]
-                        kick[v] = 0.0
-                        slot = noise_slot[v]
-                        if slot >= 0:
-                            if noise_decay < 0.0:
-                                kick[v] = noise_amplitude[v, i, b] * sqrt_h * noise[b, t, slot, i]
-                            else:
-                                kick[v] = noise_amplitude[v, i, b] * h * colored[slot, i, b]
-                                colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise[b, t, slot, i]
-                    node_observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight)
-                    node_drift(tag, x, i, b, coupling, ext, global_params, node_params, drift)
+                    node_drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, drift, out_row, weight)
                     for v in range(n_state):
-                        predicted[v] = min(max(x[v] + h * drift[v] + kick[v], lower[v, i]), upper[v, i])
+                        slot = noise_slot[v]
+                        kick = 0.0
+                        if slot >= 0:
+                            normal = next_normal(rng_state, b, LAYER_EDGES, LAYER_RATIOS)
+                            if white:
+                                kick = kick_scale[v, i, b] * normal
+                            else:
+                                kick = kick_scale[v, i, b] * colored[slot, i, b]
+                                colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise_scale * normal
+                        kicks[v] = kick
+                        predicted[v] = x[v] + h * drift[v] + kick
+                        if bounded:
+                            predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
                     if scheme == HEUN:
                         node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
                         for v in range(n_state):
-                            predicted[v] = min(max(x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kick[v],
-                                                   lower[v, i]), upper[v, i])
+                            predicted[v] = x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kicks[v]
+                            if bounded:
+                                predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
                     for v in range(n_state):
                         state[v, i, b] = predicted[v]
             head += 1
             if head == n_slots:
                 head = 0
-            _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
-            write_history(history, head, n_slots, values)
+            if exports:
+                _export_all(tag, state, global_params, node_params, values, x)
+                write_history(history, head, n_slots, values)
+            else:
+                for c in range(n_coupled):
+                    variable = coupling_indices[c]
+                    for j in range(n_regions):
+                        for b in range(batch):
+                            history[c, j, head, b] = state[variable, j, b]
+                            history[c, j, head + n_slots, b] = state[variable, j, b]
             t += 1
     return head

@@ -13,20 +13,13 @@ contiguous multiply-add of K * B values. Connections are therefore grouped into 
 block size K = 1, 2, 4, ..., each connection in the largest level with K - 1 <= d; level K is
 gathered every K steps. Within a level the loop runs over target regions, summing each
 target's incoming windows in a small scratch row that stays in L1 cache.
-The multiply-add lives in its own function on 1-D contiguous slices: written inline over
-multi-dimensional indices, LLVM does not vectorise it (measured 5x slower at B = 32).
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from fwbm_bench._numba import njit
-
-
-@njit
-def accumulate(total, values, weight):
-    """``total += weight * values`` for 1-D contiguous arrays of equal length."""
-    for m in range(values.shape[0]):
-        total[m] += weight * values[m]
 
 
 @njit
@@ -39,25 +32,47 @@ def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first
     ``weight``). ``block`` (C, N, K B) holds the coupling of the steps of the current block,
     step-major then batch; steps ``first_step .. first_step + n_steps - 1`` receive
     sum_j w * history[c, j, head - d + k, b]. ``scratch`` has at least K B elements.
+
+    The inner loops index 1-D views with unsigned offsets: numba then emits no negative-index
+    check and LLVM vectorises the multiply-add (signed offsets measured 2x slower).
     """
     n_coupled, n_regions, n_positions, batch = history.shape
-    width = n_steps * batch
-    base = first_step * batch
-    source_stride = n_positions * batch
-    flat = history.reshape((n_coupled, n_regions * source_stride))
-    incoming = scratch[:width]
+    block_width = block.shape[2]
+    flat_history = history.reshape(-1)
+    flat_block = block.reshape(-1)
+    width = np.uint64(n_steps * batch)
+    base = np.uint64(first_step * batch)
     for c in range(n_coupled):
+        history_base = c * n_regions
         for i in range(n_regions):
-            if level_ptr[i] == level_ptr[i + 1]:
-                continue
-            incoming[:] = 0.0
-            for e in range(level_ptr[i], level_ptr[i + 1]):
-                start = head - delay[e]
-                if start < 0:
-                    start += n_slots
-                offset = source[e] * source_stride + start * batch
-                accumulate(incoming, flat[c, offset:offset + width], weight[e])
-            accumulate(block[c, i, base:base + width], incoming, 1.0)
+            target = np.uint64((c * n_regions + i) * block_width) + base
+            first, last = level_ptr[i], level_ptr[i + 1]
+            e = first
+            while e + 4 <= last:
+                offset_a = _window_offset(history_base, source[e], delay[e], head, n_slots, n_positions, batch)
+                offset_b = _window_offset(history_base, source[e + 1], delay[e + 1], head, n_slots, n_positions, batch)
+                offset_c = _window_offset(history_base, source[e + 2], delay[e + 2], head, n_slots, n_positions, batch)
+                offset_d = _window_offset(history_base, source[e + 3], delay[e + 3], head, n_slots, n_positions, batch)
+                weight_a, weight_b, weight_c, weight_d = weight[e], weight[e + 1], weight[e + 2], weight[e + 3]
+                for m in range(width):
+                    flat_block[target + m] += ((weight_a * flat_history[offset_a + m] + weight_b * flat_history[offset_b + m])
+                                               + (weight_c * flat_history[offset_c + m] + weight_d * flat_history[offset_d + m]))
+                e += 4
+            while e < last:
+                offset_a = _window_offset(history_base, source[e], delay[e], head, n_slots, n_positions, batch)
+                weight_a = weight[e]
+                for m in range(width):
+                    flat_block[target + m] += weight_a * flat_history[offset_a + m]
+                e += 1
+
+
+@njit(inline="always")
+def _window_offset(history_base, source, delay, head, n_slots, n_positions, batch):
+    """Flat offset of the window of ``source`` that starts ``delay`` steps before ``head``."""
+    start = head - delay
+    if start < 0:
+        start += n_slots
+    return np.uint64(((history_base + source) * n_positions + start) * batch)
 
 
 @njit
