@@ -1,10 +1,46 @@
-"""Decoded readout: a cross-validated linear decoder on readout-region activity."""
+"""Readouts: how behaviour (choice, reaction time) is read out of simulated activity.
+
+- *decoded*: linear decoders on readout-region activity, cross-validated with folds
+  stratified by condition; per time bin, a decoder's log-odds is the momentary evidence, and
+  the choice and RT come from its running sum crossing a bound chosen on training trials only;
+- *intrinsic*: for models with two selective populations, choice = the first population
+  whose smoothed rate crosses a threshold, RT = crossing time + a non-decision time
+  (Wong & Wang 2006: 15 Hz, 50 ms windows, 100 ms).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.model_selection import StratifiedKFold
+
+from fwbm_bench.errors import InputError
+
+#: inter-trial interval (ms) in the reward rate that sets the decoded readout's bound
+REWARD_RATE_INTERTRIAL_MS = 2000.0
+
+
+def _standardised(train: np.ndarray, *others: np.ndarray):
+    mean = train.mean(axis=0)
+    sd = train.std(axis=0)
+    sd[sd == 0] = 1.0
+    return [(x - mean) / sd for x in (train, *others)]
+
+
+def _decoder(features, labels):
+    decoder = LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")
+    return decoder.fit(features, labels)
+
+
+def stratified_folds(strata: np.ndarray, n_folds: int, seed: int):
+    """(train, test) index pairs; every fold holds every condition (``strata``)."""
+    counts = np.bincount(np.unique(strata, return_inverse=True)[1])
+    if counts.min() < n_folds:
+        raise InputError(f"cross-validation needs at least {n_folds} trials per condition, found {counts.min()}")
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(strata)), strata))
 
 
 def cross_validated_predictions(features: np.ndarray, labels: np.ndarray, strata: np.ndarray,
@@ -12,16 +48,110 @@ def cross_validated_predictions(features: np.ndarray, labels: np.ndarray, strata
     """Out-of-fold predictions of a shrinkage LDA decoder.
 
     ``features`` (trials x features), ``labels`` the classes to decode, ``strata`` the
-    condition of each trial: folds are stratified by condition (coherence x direction) so
-    every fold sees every condition. Features are z-scored with training-fold statistics.
+    condition of each trial: folds are stratified by condition so every fold sees every
+    condition. Features are z-scored with training-fold statistics.
     """
     predictions = np.empty_like(labels)
-    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    for train, test in folds.split(features, strata):
-        mean = features[train].mean(axis=0)
-        sd = features[train].std(axis=0)
-        sd[sd == 0] = 1.0
-        decoder = LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")
-        decoder.fit((features[train] - mean) / sd, labels[train])
-        predictions[test] = decoder.predict((features[test] - mean) / sd)
+    for train, test in stratified_folds(strata, n_folds, seed):
+        train_x, test_x = _standardised(features[train], features[test])
+        predictions[test] = _decoder(train_x, labels[train]).predict(test_x)
     return predictions
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Per trial: ``choice`` (0/1, the alternative chosen; -1 undecided), ``rt_ms`` (nan if undecided)."""
+
+    choice: np.ndarray
+    rt_ms: np.ndarray
+
+
+def _first_crossing(evidence: np.ndarray, bound: float, bin_end_ms: np.ndarray):
+    """Choice and time of the first |evidence| >= bound along axis 0 of (bins, trials)."""
+    crossed = np.abs(evidence) >= bound
+    decided = crossed.any(axis=0)
+    first = crossed.argmax(axis=0)
+    at_crossing = evidence[first, np.arange(evidence.shape[1])]
+    choice = np.where(decided, (at_crossing > 0).astype(int), -1)
+    rt = np.where(decided, bin_end_ms[first], np.nan)
+    return choice, rt
+
+
+def _reward_rate_bound(evidence: np.ndarray, labels: np.ndarray, bin_end_ms: np.ndarray) -> float:
+    """The bound on accumulated evidence that maximises the reward rate on these trials:
+    P(correct) / (mean decision time + inter-trial interval), undecided trials counting as
+    errors at the end of the stimulus (Bogacz et al. 2006, Psychol Rev 113:700)."""
+    peak = np.abs(evidence).max()
+    if peak == 0:
+        return np.inf
+    best, best_rate = peak, -np.inf
+    for bound in np.quantile(np.abs(evidence), np.linspace(0.05, 0.995, 60)):
+        choice, rt = _first_crossing(evidence, bound, bin_end_ms)
+        correct = np.mean(choice == labels)
+        mean_time = np.mean(np.where(np.isnan(rt), bin_end_ms[-1], rt))
+        rate = correct / (mean_time + REWARD_RATE_INTERTRIAL_MS)
+        if rate > best_rate:
+            best, best_rate = float(bound), rate
+    return best
+
+
+def decoded_decisions(activity: np.ndarray, labels: np.ndarray, strata: np.ndarray, bin_ms: float,
+                      n_folds: int, seed: int) -> Decisions:
+    """Choices and RTs from per-bin decoders on ``activity`` (bins, trials, regions).
+
+    In each fold, one shrinkage-LDA decoder per time bin is trained on the training trials;
+    its log-odds for a trial is that bin's evidence for choice 1, and the running sum from
+    stimulus onset is the accumulated evidence. The bound is the reward-rate-optimal one on
+    the training trials' accumulated evidence, then applied to the held-out trials: choice =
+    label 1 if the sum is positive at the first crossing, else label 0; RT = end of that bin
+    (ms after stimulus onset). ``labels`` are 0/1.
+    """
+    n_bins, n_trials, _ = activity.shape
+    if labels.shape != (n_trials,):
+        raise InputError(f"decoded readout: {n_trials} trials of activity but {labels.shape} labels")
+    bin_end_ms = bin_ms * np.arange(1, n_bins + 1)
+    choice = np.full(n_trials, -1)
+    rt = np.full(n_trials, np.nan)
+    for train, test in stratified_folds(strata, n_folds, seed):
+        train_evidence = np.empty((n_bins, len(train)))
+        test_evidence = np.empty((n_bins, len(test)))
+        for k in range(n_bins):
+            train_x, test_x = _standardised(activity[k, train], activity[k, test])
+            if np.ptp(train_x, axis=0).max() == 0:  # nothing varies in this bin: no evidence
+                train_evidence[k], test_evidence[k] = 0.0, 0.0
+                continue
+            decoder = _decoder(train_x, labels[train])
+            train_evidence[k] = decoder.decision_function(train_x)
+            test_evidence[k] = decoder.decision_function(test_x)
+        train_evidence = np.cumsum(train_evidence, axis=0)
+        bound = _reward_rate_bound(train_evidence, labels[train], bin_end_ms)
+        choice[test], rt[test] = _first_crossing(np.cumsum(test_evidence, axis=0), bound, bin_end_ms)
+    return Decisions(choice, rt)
+
+
+def intrinsic_decisions(rate_1: np.ndarray, rate_2: np.ndarray, period_ms: float, threshold_hz: float = 15.0,
+                        window_ms: float = 50.0, non_decision_ms: float = 100.0) -> Decisions:
+    """Choice (0: population 1 wins, 1: population 2) and RT from two rates (samples, trials)
+    sampled every ``period_ms`` from stimulus onset.
+
+    Rates are averaged over ``window_ms`` windows slid by the sampling period, as in Wong &
+    Wang (2006); the decision is made at the end of the first window whose mean rate of either
+    population exceeds ``threshold_hz``, RT = that time + ``non_decision_ms``. Trials that never
+    cross are undecided (choice -1, RT nan).
+    """
+    if rate_1.shape != rate_2.shape or rate_1.ndim != 2:
+        raise InputError(f"intrinsic readout: two (samples, trials) rate arrays expected, found "
+                         f"{rate_1.shape} and {rate_2.shape}")
+    width = max(1, round(window_ms / period_ms))
+    rates = np.stack([rate_1, rate_2])
+    cumulative = np.concatenate([np.zeros((2, 1, rates.shape[2])), np.cumsum(rates, axis=1)], axis=1)
+    smooth = (cumulative[:, width:] - cumulative[:, :-width]) / width  # (2, windows, trials)
+    window_end = np.arange(width, rates.shape[1] + 1) * period_ms
+    crossed = (smooth > threshold_hz).any(axis=0)
+    decided = crossed.any(axis=0)
+    first = crossed.argmax(axis=0)
+    trials = np.arange(rates.shape[2])
+    winner_1 = smooth[0, first, trials] >= smooth[1, first, trials]
+    choice = np.where(decided, np.where(winner_1, 0, 1), -1)
+    rt = np.where(decided, window_end[first] + non_decision_ms, np.nan)
+    return Decisions(choice, rt)
