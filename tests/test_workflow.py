@@ -12,7 +12,7 @@ import xarray as xr
 
 from fwbm_bench.entries import BUILTIN_ENTRIES
 from fwbm_bench.metrics import REST_METRICS
-from fwbm_bench.scoring import rest_benchmarks
+from fwbm_bench.scoring import TASK_BENCHMARKS, rest_benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,15 +37,21 @@ def test_quick_preset_end_to_end(tmp_path):
     run = _snakemake(work, "--cores", "2", "--configfile", "config/quick.yaml")
     assert run.returncode == 0, run.stderr[-3000:]
     ds = xr.open_zarr(work / "results" / "leaderboard.zarr")
-    assert list(ds.entry.values) == ["rww-ei-fic", "rww-ei-uncoupled", "sc-as-fc"]
+    assert list(ds.entry.values) == ["rww-ei-fic", "rww-ei-uncoupled", "ww2006-selective", "sc-as-fc"]
     assert list(ds.subject.values) == ["hcp-101309", "hcp-102311"]
     ok = ds.status.values == "ok"
     assert np.isfinite(ds.score.values[ok]).all() and np.isfinite(ds.raw.values[ok]).all()
     rest = rest_benchmarks("hcp")
     fc_only = [b for b in rest if not REST_METRICS[b.metric].needs_bold]
-    # per subject: every rest benchmark, identifiability and the task for the 2 models; the
-    # FC-only benchmarks and identifiability for sc-as-fc
-    assert ok.sum() == 2 * (2 * (len(rest) + 2) + len(fc_only) + 1), ds.status.values[~ok]
+    # per subject: every rest benchmark, identifiability and the 4 task benchmarks (3 tasks) for
+    # the 3 models; the FC-only benchmarks and identifiability for sc-as-fc
+    n_task_benchmarks = sum(len(TASK_BENCHMARKS[task]) for task in TASK_BENCHMARKS)
+    assert n_task_benchmarks == 4
+    assert ok.sum() == 2 * (3 * (len(rest) + 1 + n_task_benchmarks) + len(fc_only) + 1), ds.status.values[~ok]
+    assert np.isfinite(ds.decoded_p_correct.sel(entry="ww2006-selective", connectome="empirical").values).all()
+    assert np.isfinite(ds.intrinsic_p_correct.sel(entry="ww2006-selective", connectome="empirical").values).all()
+    assert np.isnan(ds.intrinsic_p_correct.sel(entry="rww-ei-fic").values).all()  # no selective populations
+    assert np.isfinite(ds.wm_accuracy.sel(entry="rww-ei-fic", connectome="empirical").values).all()
     assert np.isfinite(ds.identification_top1.values).all()
     for entry in ds.entry.values:
         fc = ds.score.sel(entry=entry, benchmark="hcp-fc-corr", connectome="empirical")
@@ -63,11 +69,11 @@ def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     counts = {line.split()[0]: int(line.split()[1]) for line in run.stdout.splitlines()
               if len(line.split()) == 2 and line.split()[1].isdigit()}
-    # default config: 4 subjects x 2 connectomes x 3 entries (x 1 task)
+    # default config: 4 subjects x 2 connectomes x 4 entries (x 3 tasks)
     assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 8
-    assert counts["fit"] == counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 24
-    assert counts["run_task"] == 24 and counts["leaderboard"] == counts["report"] == 1
-    assert counts["specificity"] == 3  # one per entry, across subjects, on the empirical connectome
+    assert counts["fit"] == counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 32
+    assert counts["run_task"] == 96 and counts["leaderboard"] == counts["report"] == 1
+    assert counts["specificity"] == 4  # one per entry, across subjects, on the empirical connectome
 
 
 def test_config_typo_stops_snakemake_with_one_line(tmp_path):

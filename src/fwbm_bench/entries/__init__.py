@@ -72,6 +72,10 @@ BUILTIN_ENTRIES = {
               "training half over " + str(_G_GRID), "model", "rww_ei", {}, {"G": _G_GRID}),
         Entry("rww-ei-uncoupled", "baseline: the same model with G = 0 (no connectome)", "model",
               "rww_ei", {"G": 0.0}, {}),
+        Entry("ww2006-selective", "Wong-Wang (2006) decision circuits in every region, selective long-range "
+              "coupling (Mejias & Wang 2022); G = 0.1 fixed: chosen on hcp-101309's perceptual-decision task "
+              "(stimulus information reaches the readout regions before noise-driven transitions do), "
+              "not fitted to resting FC", "model", "ww2006_selective", {"G": 0.1}, {}),
         Entry("sc-as-fc", "baseline: the normalised structural connectome used as predicted FC",
               "baseline"),
     )

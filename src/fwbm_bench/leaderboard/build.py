@@ -71,8 +71,7 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
              "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
 
-    coherences = None
-    psychometric = None
+    curves: dict[str, tuple[str, list, np.ndarray]] = {}  # name -> (dimension, coordinates, values)
     identification = np.full((len(entries), 2), np.nan)  # top-1 accuracy, its empirical ceiling
     for path in result_files:
         content = json.loads(Path(path).read_text())
@@ -87,11 +86,10 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
             records = [content]
         for record in records:
             position = (e, index["subject"][record["subject"]], c)
-            if "behaviour" in record:
-                if psychometric is None:
-                    coherences = record["behaviour"]["coherence_pct"]
-                    psychometric = np.full(shape[:3] + (len(coherences),), np.nan)
-                psychometric[position] = record["behaviour"]["p_correct"]
+            for name, curve in record.get("behaviour", {}).get("curves", {}).items():
+                if name not in curves:
+                    curves[name] = (curve["dim"], curve["coords"], np.full(shape[:3] + (len(curve["coords"]),), np.nan))
+                curves[name][2][position] = np.asarray(curve["values"], dtype=float)
             for row in record["results"]:
                 where = position + (index["benchmark"][row["benchmark"]],)
                 status[where] = row["status"]
@@ -103,9 +101,9 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     data = {name: (dims4, array) for name, array in values.items()}
     data["status"] = (dims4, status.astype(str))
     coords_extra = {}
-    if psychometric is not None:
-        data["p_correct"] = (("entry", "subject", "connectome", "coherence_pct"), psychometric)
-        coords_extra["coherence_pct"] = coherences
+    for name, (dim, coords, array) in curves.items():  # task behaviour curves (tasks.*.run)
+        data[name] = (("entry", "subject", "connectome", dim), array)
+        coords_extra[dim] = coords
 
     fitted = {}
     for path in fit_files:

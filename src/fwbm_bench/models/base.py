@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import math
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +121,28 @@ class NodeModel:
     output_variables: tuple = ()
     bold_variable: str = ""
     task_readout: str = ""  # the output tasks decode (e.g. a firing rate)
+    #: outputs of two populations selective to the two alternatives of a task (intrinsic readout)
+    choice_outputs: tuple = ()
+    #: if set, the external input is a 0/1 gate and this parameter carries the signed stimulus
+    #: strength in % (e.g. motion coherence); otherwise tasks inject currents (tasks.stimuli)
+    stimulus_parameter: str | None = None
+    #: largest integration step (ms) at which the model keeps its published behaviour; tasks and
+    #: fits use min(configured dt, max_dt_ms)
+    max_dt_ms: float | None = None
     noise: ClassVar[dict] = {}  # state variable -> name of the parameter holding its noise amplitude
     state_bounds: ClassVar[dict] = {}  # state variable -> (low, high), enforced after every step
     time_unit_ms: float = 1.0
     parameters: tuple = ()
     default_dt_ms: float = 0.1
     tag = None  # set by register_node_functions: the numba dispatch key of this model
+
+    @classmethod
+    def integration_step_ms(cls, configured_dt_ms: float) -> float:
+        """The step to integrate with: ``configured_dt_ms``, divided into equal parts no longer
+        than ``max_dt_ms`` if the model has one (so outputs can still be averaged per configured step)."""
+        if cls.max_dt_ms is None or configured_dt_ms <= cls.max_dt_ms:
+            return float(configured_dt_ms)
+        return float(configured_dt_ms) / math.ceil(configured_dt_ms / cls.max_dt_ms - 1e-9)
 
     @classmethod
     def parameter(cls, name: str) -> Parameter:

@@ -143,12 +143,22 @@ def _currents(x, b, long_range_1, long_range_2, gate, global_params):
 
 @njit
 def _dynamics(x, b, long_range_1, long_range_2, gate, global_params, dxdt):
+    """Write the drift into ``dxdt``; return the two pools' rates H(x_1), H(x_2) (Hz)."""
     x_1, x_2 = _currents(x, b, long_range_1, long_range_2, gate, global_params)
     tau_s, kinetic, tau_ampa = global_params[TAU_S, b], global_params[GAMMA, b] / 1000.0, global_params[TAU_AMPA, b]
-    dxdt[0] = -x[0] / tau_s + (1.0 - x[0]) * kinetic * _rate(x_1, global_params, b)
-    dxdt[1] = -x[1] / tau_s + (1.0 - x[1]) * kinetic * _rate(x_2, global_params, b)
+    rate_1, rate_2 = _rate(x_1, global_params, b), _rate(x_2, global_params, b)
+    dxdt[0] = -x[0] / tau_s + (1.0 - x[0]) * kinetic * rate_1
+    dxdt[1] = -x[1] / tau_s + (1.0 - x[1]) * kinetic * rate_2
     dxdt[2] = -x[2] / tau_ampa
     dxdt[3] = -x[3] / tau_ampa
+    return rate_1, rate_2
+
+
+@njit
+def _write_outputs(x, i, b, rate_1, rate_2, out_row, weight):
+    out_row[0, i, b] += rate_1 * weight
+    out_row[1, i, b] += rate_2 * weight
+    out_row[2, i, b] += 0.5 * (x[0] + x[1]) * weight
 
 
 @njit
@@ -181,6 +191,18 @@ def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, w
     _outputs(x, i, b, long_range, long_range, ext[i, b], global_params, out_row, weight)
 
 
+def _drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    long_range = _pooled_input(i, b, coupling, global_params)
+    rate_1, rate_2 = _dynamics(x, b, long_range, long_range, ext[i, b], global_params, dxdt)
+    _write_outputs(x, i, b, rate_1, rate_2, out_row, weight)
+
+
+def _drift_observe_selective(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    long_range_1, long_range_2 = _selective_inputs(i, b, coupling, global_params)
+    rate_1, rate_2 = _dynamics(x, b, long_range_1, long_range_2, ext[i, b], global_params, dxdt)
+    _write_outputs(x, i, b, rate_1, rate_2, out_row, weight)
+
+
 def _drift_selective(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
     long_range_1, long_range_2 = _selective_inputs(i, b, coupling, global_params)
     _dynamics(x, b, long_range_1, long_range_2, ext[i, b], global_params, dxdt)
@@ -200,6 +222,9 @@ class WongWang2006(NodeModel):
     output_variables = ("r_1", "r_2", "S")
     output_units = ("Hz", "Hz", "1")
     task_readout = "r_1"  # winner-take-all: r_1 high <=> choice 1
+    choice_outputs = ("r_1", "r_2")
+    stimulus_parameter = "coherence"
+    max_dt_ms = 0.5  # tau_AMPA = 2 ms; 0.5 ms reproduces the 0.1 ms curves (tests/test_models_ww2006.py)
     bold_variable = "S"  # mean NMDA gating of the two pools
     noise: ClassVar[dict] = {"I_noise_1": "sigma", "I_noise_2": "sigma"}  # row: sigma / sqrt(tau_AMPA)
     state_bounds: ClassVar[dict] = {"S_1": (0.0, 1.0), "S_2": (0.0, 1.0)}
@@ -235,5 +260,6 @@ class WongWang2006Selective(WongWang2006):
     parameters = SELECTIVE_PARAMETERS
 
 
-register_node_functions(WongWang2006, _drift, _observe)
-register_node_functions(WongWang2006Selective, _drift_selective, _observe_selective)
+register_node_functions(WongWang2006, _drift, _observe, drift_observe=_drift_observe)
+register_node_functions(WongWang2006Selective, _drift_selective, _observe_selective,
+                        drift_observe=_drift_observe_selective)

@@ -35,7 +35,7 @@ def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, co
     datasets = {dataset_of(s) for s in config["subjects"]}
     cards = {name: get_dataset(name, config["user_datasets"]).card.as_dict() for name in sorted(datasets)}
     with_bold = sorted(name for name, card in cards.items() if card["has_bold"])
-    registry = benchmark_registry(with_bold)
+    registry = benchmark_registry(with_bold, config["tasks"])
     ds = build_leaderboard(result_files, fit_files, read_cost_rows(benchmark_files, benchmark_root),
                            config, registry, cards, config_hash(config))
     write_leaderboard(ds, zarr_path)

@@ -84,7 +84,7 @@ def simulate_bold(entry: Entry, connectome: Connectome, params: dict, seeds, n_v
     sink = BoldSink(input_period_ms=settings.dt_ms, tr_s=tr_s,
                     output_index=model.output_variables.index(model.bold_variable))
     simulate(model, connectome.weights, connectome.tract_lengths_mm, params,
-             duration_ms=duration_ms, seeds=seeds, dt_ms=settings.dt_ms,
+             duration_ms=duration_ms, seeds=seeds, dt_ms=model.integration_step_ms(settings.dt_ms),
              conduction_speed_m_per_s=settings.conduction_speed_m_per_s,
              noise_tau_ms=settings.noise_tau_ms,
              output_period_ms=settings.dt_ms, sinks=[sink], keep_outputs=False, label=label)

@@ -40,22 +40,30 @@ def criteria_figure(ds) -> bytes:
 
 
 def psychometric_figure(ds) -> bytes | None:
-    """Decoded accuracy per coherence, per model entry, against Roitman & Shadlen 2002."""
-    if "p_correct" not in ds:
+    """Psychometric and chronometric curves per model entry (decoded; intrinsic dashed where the
+    model has selective populations) against Roitman & Shadlen 2002."""
+    if "decoded_p_correct" not in ds:
         return None
     data = roitman_shadlen_2002("pooled")
-    figure, axis = plt.subplots(figsize=(4.5, 3.2))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.2))
     x = np.maximum(data["coherence_pct"], 1.0)
-    axis.plot(x, data["p_correct"], "ko-", label="Roitman & Shadlen 2002 (pooled)")
+    left.plot(x, data["p_correct"], "ko-", label="Roitman & Shadlen 2002 (pooled)")
+    right.plot(x, data["mean_rt_correct_ms"], "ko-", label="Roitman & Shadlen 2002 (pooled)")
     coherences = np.maximum(ds.coherence_pct.values, 1.0)
-    for entry in ds.entry.values:
-        reference = reference_connectome(ds)
-        curve = ds.p_correct.sel(entry=entry, connectome=reference).mean("subject", skipna=True)
-        if np.isfinite(curve.values).any():
-            axis.plot(coherences, curve.values, "s--", label=str(entry))
-    axis.set_xscale("log")
-    axis.set_xlabel("motion coherence (%, 0 plotted at 1)")
-    axis.set_ylabel("p(correct)")
-    axis.set_ylim(0.3, 1.02)
-    axis.legend(fontsize=7)
+    reference = reference_connectome(ds)
+    for k, entry in enumerate(ds.entry.values):
+        color = f"C{k}"
+        for readout, style in (("decoded", "s-"), ("intrinsic", "^--")):
+            accuracy = ds[f"{readout}_p_correct"].sel(entry=entry, connectome=reference).mean("subject", skipna=True)
+            rt = ds[f"{readout}_mean_rt_correct_ms"].sel(entry=entry, connectome=reference).mean("subject", skipna=True)
+            if np.isfinite(accuracy.values).any():
+                left.plot(coherences, accuracy.values, style, color=color, label=f"{entry} ({readout})")
+                right.plot(coherences, rt.values, style, color=color, label=f"{entry} ({readout})")
+    for axis in (left, right):
+        axis.set_xscale("log")
+        axis.set_xlabel("motion coherence (%, 0 plotted at 1)")
+    left.set_ylabel("p(correct)")
+    left.set_ylim(0.3, 1.02)
+    right.set_ylabel("mean correct RT (ms; decoded: from stimulus onset)")
+    left.legend(fontsize=6)
     return _png(figure)

@@ -88,7 +88,7 @@ counts 0, and coverage tells what fraction was scored. Click a column header to 
 half, and the same metric between the subject's two halves.</p>
 <table class="sortable"><thead><tr><th>entry</th><th>benchmark</th><th>raw</th><th>ceiling</th><th>subjects</th></tr></thead>
 <tbody>{raw_rows}</tbody></table>
-{_image(psychometric_figure(ds), "Decoded psychometric curves against Roitman & Shadlen (2002)")}
+{_image(psychometric_figure(ds), "Psychometric and chronometric curves (decoded: solid; intrinsic: dashed) against Roitman & Shadlen (2002)")}
 <h2>Benchmarks</h2>
 <table><thead><tr><th>identifier</th><th>version</th><th>criterion</th><th>description</th><th>ceiling</th><th>citation</th></tr></thead>
 <tbody>{benchmark_rows}</tbody></table>

@@ -82,22 +82,48 @@ def identifiability_benchmark(dataset: str) -> Benchmark:
 
 
 #: task name -> its benchmark
+_PERFECT = "a perfect performer (= 1)"
+
+#: task -> its benchmarks; each benchmark's ``metric`` names the value the task reports in
+#: its result's ``scores`` (tasks.*.run)
 TASK_BENCHMARKS = {
-    "perceptual_decision": Benchmark("roitman2002-psychometric", "", 1, "psychometric_loglik", "C3",
-              "saturated binomial model of the monkeys' own proportions (= 1)",
-              "(LL_model - LL_chance) / (LL_saturated - LL_chance), clipped to [0, 1]",
-              "decoded choice accuracy per coherence vs Roitman & Shadlen's 6149 trials",
-              "Roitman & Shadlen 2002, J Neurosci 22:9475"),
+    "perceptual_decision": (
+        Benchmark("roitman2002-psychometric", "", 2, "psychometric_loglik", "C3",
+                  "saturated binomial model of the monkeys' own proportions (= 1)",
+                  "(LL_model - LL_chance) / (LL_saturated - LL_chance), clipped to [0, 1]",
+                  "decoded choices, reaction-time design: accuracy per coherence vs Roitman & Shadlen's "
+                  "6149 trials", "Roitman & Shadlen 2002, J Neurosci 22:9475"),
+        Benchmark("roitman2002-chronometric", "", 1, "chronometric_r2", "C3",
+                  "the monkeys' own mean RTs (R^2 = 1)",
+                  "R^2 of the monkeys' mean correct RT per coherence by the model's plus one fitted offset, "
+                  "clipped to [0, 1]",
+                  "decoded reaction times: mean correct RT per coherence vs Roitman & Shadlen",
+                  "Roitman & Shadlen 2002, J Neurosci 22:9475"),
+    ),
+    "working_memory": (
+        Benchmark("delayed-response", "", 1, "wm_accuracy", "C3", _PERFECT,
+                  "mean over delays of 2 (decoded accuracy - 0.5), clipped to [0, 1]",
+                  "cue identity decoded from readout regions at the end of 1, 3 and 6 s delays",
+                  "Funahashi et al. 1989, J Neurophysiol 61:331"),
+    ),
+    "memory_capacity": (
+        Benchmark("memory-capacity", "", 1, "memory_capacity_fraction", "C3", _PERFECT,
+                  "capacity / number of lags tested, clipped to [0, 1]",
+                  "sum over lags k of the cross-validated r^2 of linear readouts of the input k bins ago",
+                  "Jaeger 2001, GMD Report 152; Suarez et al. 2021, Nat Mach Intell 3:536"),
+    ),
 }
 
 
-def benchmark_registry(datasets_with_bold) -> dict[str, Benchmark]:
+def benchmark_registry(datasets_with_bold, tasks=tuple(TASK_BENCHMARKS)) -> dict[str, Benchmark]:
+    """Benchmarks of the resting-state datasets and of the configured ``tasks``."""
     registry = {}
     for dataset in datasets_with_bold:
         for benchmark in [*rest_benchmarks(dataset), identifiability_benchmark(dataset)]:
             registry[benchmark.identifier] = benchmark
-    for benchmark in TASK_BENCHMARKS.values():
-        registry[benchmark.identifier] = benchmark
+    for task in tasks:
+        for benchmark in TASK_BENCHMARKS[task]:
+            registry[benchmark.identifier] = benchmark
     return registry
 
 

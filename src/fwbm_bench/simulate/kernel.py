@@ -16,7 +16,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
-from fwbm_bench.simulate.primitives import external_input, gather_level, write_history
+from fwbm_bench.simulate.primitives import external_input, gather_level, next_input_change, write_history
 from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
 
 EULER, HEUN = 0, 1
@@ -97,6 +97,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     for level in range(n_levels):
         level_used[level] = level_ptr[level, n_regions] > level_ptr[level, 0]
     n_pulses = pulse_windows.shape[0]
+    next_change = 0
     weight = 1.0 / decimation
     if step0 == 0:  # the whole initial history holds the initial state
         _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
@@ -117,8 +118,9 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 for i in range(n_regions):
                     for b in range(batch):
                         coupling[c, i, b] = block[c, i, k * batch + b]
-            if n_pulses > 0:
+            if n_pulses > 0 and (t == 0 or step0 + t >= next_change):  # the input is piecewise constant
                 external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
+                next_change = next_input_change(step0 + t, pulse_windows)
             if t % decimation == 0:
                 out_row = out[t // decimation]
             for i in range(n_regions):

@@ -42,6 +42,29 @@ def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first
     flat_block = block.reshape(-1)
     width = np.uint64(n_steps * batch)
     base = np.uint64(first_step * batch)
+    if width == 1:  # one step of one element: a dot product, in four partial sums (the add latency)
+        for c in range(n_coupled):
+            history_base = c * n_regions
+            for i in range(n_regions):
+                first, last = level_ptr[i], level_ptr[i + 1]
+                total_a = total_b = total_c = total_d = 0.0
+                e = first
+                while e + 4 <= last:
+                    total_a += weight[e] * flat_history[_window_offset(
+                        history_base, source[e], delay[e], head, n_slots, n_positions, batch)]
+                    total_b += weight[e + 1] * flat_history[_window_offset(
+                        history_base, source[e + 1], delay[e + 1], head, n_slots, n_positions, batch)]
+                    total_c += weight[e + 2] * flat_history[_window_offset(
+                        history_base, source[e + 2], delay[e + 2], head, n_slots, n_positions, batch)]
+                    total_d += weight[e + 3] * flat_history[_window_offset(
+                        history_base, source[e + 3], delay[e + 3], head, n_slots, n_positions, batch)]
+                    e += 4
+                while e < last:
+                    total_a += weight[e] * flat_history[_window_offset(
+                        history_base, source[e], delay[e], head, n_slots, n_positions, batch)]
+                    e += 1
+                flat_block[np.uint64((c * n_regions + i) * block_width) + base] += (total_a + total_b) + (total_c + total_d)
+        return
     for c in range(n_coupled):
         history_base = c * n_regions
         for i in range(n_regions):
@@ -92,3 +115,14 @@ def external_input(step, pulse_windows, pulse_amplitudes, ext):
     for k in range(pulse_windows.shape[0]):
         if pulse_windows[k, 0] <= step < pulse_windows[k, 1]:
             ext += pulse_amplitudes[k]
+
+
+@njit
+def next_input_change(step, pulse_windows):
+    """The first step after ``step`` at which a pulse switches on or off (a very large number if none)."""
+    upcoming = np.iinfo(np.int64).max
+    for k in range(pulse_windows.shape[0]):
+        for edge in (pulse_windows[k, 0], pulse_windows[k, 1]):
+            if step < edge < upcoming:
+                upcoming = edge
+    return upcoming

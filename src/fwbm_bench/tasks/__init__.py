@@ -1,9 +1,12 @@
 """Task protocols, stimulus -> input currents, and readouts; a registry of tasks."""
 
 from fwbm_bench.errors import ConfigError
+from fwbm_bench.tasks.memory_capacity import MemoryCapacityTask
 from fwbm_bench.tasks.perceptual_decision import PerceptualDecisionTask
+from fwbm_bench.tasks.working_memory import WorkingMemoryTask
 
-TASKS = {"perceptual_decision": PerceptualDecisionTask}
+TASKS = {"perceptual_decision": PerceptualDecisionTask, "working_memory": WorkingMemoryTask,
+         "memory_capacity": MemoryCapacityTask}
 
 
 def get_task(name: str, **settings):
@@ -15,4 +18,4 @@ def get_task(name: str, **settings):
         raise ConfigError(f"task '{name}': invalid settings {sorted(settings)} ({exc})") from exc
 
 
-__all__ = ["TASKS", "PerceptualDecisionTask", "get_task"]
+__all__ = ["TASKS", "MemoryCapacityTask", "PerceptualDecisionTask", "WorkingMemoryTask", "get_task"]

@@ -1,12 +1,18 @@
-"""Perceptual decision making: random-dot motion discrimination (Roitman & Shadlen 2002).
+"""Perceptual decision making: random-dot motion, reaction-time design (Roitman & Shadlen 2002).
 
-Each trial: ``fixation_ms`` without input, then ``stimulus_ms`` of motion. The two motion
-directions are two input channels: the visual input regions of the left hemisphere
-(channel 0) and of the right hemisphere (channel 1). Direction d at coherence c drives its
-channel with ``mu (1 + c)`` and the other with ``mu (1 - c)`` (c as a fraction), the input
-construction of Wong & Wang (2006). The decoded readout is each readout region's mean activity
-over the stimulus period, in the output the model names as ``task_readout`` (r_E for rWW-EI); a cross-validated linear decoder predicts the
-direction, and accuracy per coherence is the model's p(correct | coherence).
+Each trial: ``fixation_ms`` without input, then motion until a response or ``max_stimulus_ms``
+(2 s, as in the monkeys' task). All trials run to the end in one batched call; the response
+only ends the trial for the readouts, which read activity up to their decision time. The
+two motion directions are the task's two alternatives (:mod:`fwbm_bench.tasks.trials`: two
+hemispheric input channels, or the selective pools' coherence). Behaviour is read out twice:
+
+- *decoded*: per-bin decoders on the readout regions' ``task_readout`` output, evidence
+  accumulated to a bound chosen on training trials (:func:`tasks.readout.decoded_decisions`);
+- *intrinsic* (models with ``choice_outputs``): the readout regions' mean rates of the two
+  selective populations, 15 Hz crossing + 100 ms (Wong & Wang 2006).
+
+Scores (against Roitman & Shadlen's 6149 trials) use the decoded readout, the one every
+entry has; the intrinsic one is stored and reported next to it.
 """
 
 from __future__ import annotations
@@ -15,25 +21,67 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fwbm_bench.errors import ConfigError
+from fwbm_bench.data.behaviour import roitman_shadlen_2002
+from fwbm_bench.errors import ConfigError, InputError
+from fwbm_bench.metrics.behaviour import chronometric_score, psychometric_score, weibull_fit
 from fwbm_bench.seeding import derive_seed
-from fwbm_bench.simulate import Stimulus, simulate
-from fwbm_bench.tasks.contracts import hemisphere_of, select_regions
-from fwbm_bench.tasks.readout import cross_validated_predictions
+from fwbm_bench.tasks.readout import Decisions, decoded_decisions, intrinsic_decisions
+from fwbm_bench.tasks.trials import binned, contract_regions, run_trials, signed_stimulus
 
 ROITMAN_SHADLEN_COHERENCES_PCT = (0.0, 3.2, 6.4, 12.8, 25.6, 51.2)
-OUTPUT_PERIOD_MS = 10.0  # readout resolution; the integration step must divide it
+OUTPUT_PERIOD_MS = 5.0  # readout resolution; the integration step must divide it
+
+
+def behaviour_summary(decisions: Decisions, coherence_pct: np.ndarray, direction: np.ndarray,
+                      levels=ROITMAN_SHADLEN_COHERENCES_PCT) -> dict:
+    """Per coherence: p(correct), mean correct RT, fraction undecided; Weibull fit; scores vs R&S.
+
+    An undecided trial (no bound or threshold crossed by the end of the stimulus) counts as a
+    guess at the deadline: half a correct trial. At 0 % every decided trial enters the RT.
+    """
+    decided = decisions.choice >= 0
+    correct = decided & (decisions.choice == direction)
+    credit = correct + 0.5 * ~decided
+    p_correct, mean_rt, undecided, n_correct, n_trials = [], [], [], [], []
+    for level in levels:
+        trials = coherence_pct == level
+        p_correct.append(float(credit[trials].mean()))
+        n_correct.append(float(credit[trials].sum()))
+        n_trials.append(int(trials.sum()))
+        undecided.append(float((~decided[trials]).mean()))
+        timed = trials & (correct if level > 0 else decided)
+        mean_rt.append(float(decisions.rt_ms[timed].mean()) if timed.any() else float("nan"))
+    data = roitman_shadlen_2002("pooled")
+    model_p = np.interp(data["coherence_pct"], levels, p_correct)
+    model_rt = np.interp(data["coherence_pct"], levels, mean_rt)
+    alpha, beta = weibull_fit(levels, n_correct, n_trials)
+    try:
+        chronometric, offset = chronometric_score(model_rt, data["mean_rt_correct_ms"])
+    except InputError:  # fewer than three coherences with a correct decision
+        chronometric, offset = float("nan"), float("nan")
+    return {
+        "p_correct": p_correct,
+        "mean_rt_correct_ms": mean_rt,
+        "fraction_undecided": undecided,
+        "weibull_alpha_pct": alpha,
+        "weibull_beta": beta,
+        "psychometric_score": psychometric_score(model_p, data["n_correct"], data["n_trials"]),
+        "chronometric_r2": chronometric,
+        "chronometric_offset_ms": offset,
+    }
 
 
 @dataclass(frozen=True)
 class PerceptualDecisionTask:
     name: str = "perceptual_decision"
-    description: str = "random-dot motion discrimination, 6 coherences x 2 directions, decoded choice"
+    description: str = ("random-dot motion discrimination, reaction-time design, 6 coherences x 2 directions; "
+                        "decoded and intrinsic choices and RTs")
     coherences_pct: tuple = ROITMAN_SHADLEN_COHERENCES_PCT
     trials_per_condition: int = 20
     fixation_ms: float = 500.0
-    stimulus_ms: float = 1000.0
+    max_stimulus_ms: float = 2000.0
     stimulus_current_nA: float = 0.02
+    bin_ms: float = 50.0
     n_folds: int = 5
     citation: str = "Roitman & Shadlen 2002, J Neurosci 22:9475; Wong & Wang 2006, J Neurosci 26:1314"
 
@@ -43,13 +91,16 @@ class PerceptualDecisionTask:
                 f"task '{self.name}': trials_per_condition ({self.trials_per_condition}) must be at least "
                 f"n_folds ({self.n_folds}), so every cross-validation fold sees every condition"
             )
-        if self.stimulus_ms <= 0 or self.fixation_ms < 0:
-            raise ConfigError(f"task '{self.name}': stimulus_ms must be > 0 and fixation_ms >= 0")
+        if self.max_stimulus_ms <= 0 or self.fixation_ms < 0:
+            raise ConfigError(f"task '{self.name}': max_stimulus_ms must be > 0 and fixation_ms >= 0")
         if tuple(self.coherences_pct) != ROITMAN_SHADLEN_COHERENCES_PCT:
             raise ConfigError(
                 f"task '{self.name}': coherences_pct must be Roitman & Shadlen's {ROITMAN_SHADLEN_COHERENCES_PCT} "
                 f"(the data it is scored against), found {tuple(self.coherences_pct)}"
             )
+        if self.bin_ms <= 0 or abs(self.bin_ms / OUTPUT_PERIOD_MS - round(self.bin_ms / OUTPUT_PERIOD_MS)) > 1e-9:
+            raise ConfigError(f"task '{self.name}': bin_ms must be a positive multiple of {OUTPUT_PERIOD_MS} ms, "
+                              f"found {self.bin_ms}")
 
     def conditions(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-trial coherence (%) and direction (0/1), condition-major order."""
@@ -57,49 +108,44 @@ class PerceptualDecisionTask:
         direction = np.tile(np.repeat([0, 1], self.trials_per_condition), len(self.coherences_pct))
         return coherence, direction
 
-    def stimulus(self, connectome, coherence_pct, direction, inputs) -> Stimulus:
-        """Input pulses for every trial; ``inputs`` are the contract's input region indices."""
-        channel = np.array([0 if hemisphere_of(connectome.labels[i], connectome.hemispheres[i]) == "L" else 1
-                            for i in inputs])
-        n_trials = len(coherence_pct)
-        amplitudes = np.zeros((1, connectome.n_regions, n_trials))
-        signed = np.where(direction == 0, 1.0, -1.0) * np.asarray(coherence_pct) / 100.0
-        for k, region in enumerate(inputs):
-            sign = 1.0 if channel[k] == 0 else -1.0
-            amplitudes[0, region] = self.stimulus_current_nA * (1.0 + sign * signed)
-        windows = np.array([[self.fixation_ms, self.fixation_ms + self.stimulus_ms]])
-        return Stimulus(windows_ms=windows, amplitudes=amplitudes)
-
     def run(self, model, connectome, params: dict, *, seed_parts: tuple, dt_ms: float,
-            conduction_speed_m_per_s: float, output_period_ms: float = OUTPUT_PERIOD_MS) -> dict:
-        """Simulate every trial in one batched call and decode the choice.
-
-        Returns a dict with ``coherence_pct``, ``p_correct`` (per coherence), ``n_trials``.
-        """
+            conduction_speed_m_per_s: float) -> dict:
+        """Simulate every trial in one batched call; read out choices and RTs both ways."""
         coherence, direction = self.conditions()
-        inputs = select_regions(connectome.labels, connectome.hemispheres, "input")
-        readout = select_regions(connectome.labels, connectome.hemispheres, "readout")
-        n_trials = len(coherence)
-        seeds = np.array([derive_seed(*seed_parts, "trial", k) for k in range(n_trials)])
-        batch_params = {name: np.full(n_trials, float(value)) for name, value in params.items()}
-        outputs = simulate(
-            model, connectome.weights, connectome.tract_lengths_mm, batch_params,
-            duration_ms=self.fixation_ms + self.stimulus_ms, seeds=seeds, dt_ms=dt_ms,
-            conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=output_period_ms,
-            stimulus=self.stimulus(connectome, coherence, direction, inputs), label=f"task {self.name}",
-        )
-        first = round(self.fixation_ms / output_period_ms)
-        variable = model.output_variables.index(model.task_readout)
-        features = outputs[first:, variable][:, readout].mean(axis=0).T  # trials x regions
+        inputs, readout = contract_regions(connectome)
+        onset = self.fixation_ms
+        signed = np.where(direction == 0, 1.0, -1.0) * coherence / 100.0
+        stimulus, trial_params = signed_stimulus(model, connectome, inputs, [[onset, onset + self.max_stimulus_ms]],
+                                                 signed[None, :], self.stimulus_current_nA)
+        variables = [model.task_readout, *model.choice_outputs]
+        activity = run_trials(model, connectome, params, trial_params, stimulus,
+                              duration_ms=onset + self.max_stimulus_ms, seed_parts=seed_parts, dt_ms=dt_ms,
+                              conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=OUTPUT_PERIOD_MS,
+                              variables=variables, regions=readout, label=f"task {self.name}")
+        after_onset = activity[round(onset / OUTPUT_PERIOD_MS):]  # (samples, variables, regions, trials)
         strata = np.searchsorted(np.array(self.coherences_pct), coherence) * 2 + direction
-        predicted = cross_validated_predictions(features, direction, strata, self.n_folds,
-                                                seed=derive_seed(*seed_parts, "decoder"))
-        correct = predicted == direction
-        p_correct = [float(correct[coherence == c].mean()) for c in self.coherences_pct]
-        return {
+        evidence = binned(after_onset[:, 0], round(self.bin_ms / OUTPUT_PERIOD_MS)).transpose(0, 2, 1)
+        decoded = decoded_decisions(evidence, direction, strata, self.bin_ms, self.n_folds,
+                                    seed=derive_seed(*seed_parts, "decoder"))
+        result = {
             "coherence_pct": list(self.coherences_pct),
-            "p_correct": p_correct,
             "n_trials_per_coherence": 2 * self.trials_per_condition,
             "input_regions": [connectome.labels[i] for i in inputs],
             "readout_regions": [connectome.labels[i] for i in readout],
+            "scored_readout": "decoded",
+            "decoded": behaviour_summary(decoded, coherence, direction),
+            "intrinsic": None,
         }
+        if model.choice_outputs:
+            rates = after_onset[:, 1:3].mean(axis=2)  # readout-region mean rate of each population
+            intrinsic = intrinsic_decisions(rates[:, 0], rates[:, 1], OUTPUT_PERIOD_MS)
+            result["intrinsic"] = behaviour_summary(intrinsic, coherence, direction)
+        scored = result["decoded"]
+        result["scores"] = {"psychometric_loglik": scored["psychometric_score"],
+                            "chronometric_r2": scored["chronometric_r2"]}
+        result["curves"] = {
+            f"{readout}_{name}": {"dim": "coherence_pct", "coords": list(self.coherences_pct),
+                                  "values": result[readout][name] if result[readout] else [float("nan")] * 6}
+            for readout in ("decoded", "intrinsic") for name in ("p_correct", "mean_rt_correct_ms")
+        }
+        return result

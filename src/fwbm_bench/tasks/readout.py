@@ -18,8 +18,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from fwbm_bench.errors import InputError
 
-#: inter-trial interval (ms) in the reward rate that sets the decoded readout's bound
-REWARD_RATE_INTERTRIAL_MS = 2000.0
+#: the decoded readout's bound must let at least this fraction of training trials commit in time
+MIN_FRACTION_DECIDED = 0.95
 
 
 def _standardised(train: np.ndarray, *others: np.ndarray):
@@ -36,7 +36,7 @@ def _decoder(features, labels):
 
 def stratified_folds(strata: np.ndarray, n_folds: int, seed: int):
     """(train, test) index pairs; every fold holds every condition (``strata``)."""
-    counts = np.bincount(np.unique(strata, return_inverse=True)[1])
+    counts = np.bincount(np.unique(strata, return_inverse=True)[1].ravel())
     if counts.min() < n_folds:
         raise InputError(f"cross-validation needs at least {n_folds} trials per condition, found {counts.min()}")
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
@@ -77,34 +77,48 @@ def _first_crossing(evidence: np.ndarray, bound: float, bin_end_ms: np.ndarray):
     return choice, rt
 
 
-def _reward_rate_bound(evidence: np.ndarray, labels: np.ndarray, bin_end_ms: np.ndarray) -> float:
-    """The bound on accumulated evidence that maximises the reward rate on these trials:
-    P(correct) / (mean decision time + inter-trial interval), undecided trials counting as
-    errors at the end of the stimulus (Bogacz et al. 2006, Psychol Rev 113:700)."""
-    peak = np.abs(evidence).max()
-    if peak == 0:
+def _calibrated_bound(evidence: np.ndarray, labels: np.ndarray, bin_end_ms: np.ndarray) -> float:
+    """The bound on accumulated evidence (bins, trials) with the best accuracy on these trials
+    among those at which at least ``MIN_FRACTION_DECIDED`` of them commit before the stimulus
+    ends (the monkeys of Roitman & Shadlen 2002 responded within 2 s on almost every trial);
+    undecided trials count as half correct. Ties go to the smaller (faster) bound."""
+    magnitude = np.abs(evidence)
+    if magnitude.max() == 0:
         return np.inf
-    best, best_rate = peak, -np.inf
-    for bound in np.quantile(np.abs(evidence), np.linspace(0.05, 0.995, 60)):
-        choice, rt = _first_crossing(evidence, bound, bin_end_ms)
-        correct = np.mean(choice == labels)
-        mean_time = np.mean(np.where(np.isnan(rt), bin_end_ms[-1], rt))
-        rate = correct / (mean_time + REWARD_RATE_INTERTRIAL_MS)
-        if rate > best_rate:
-            best, best_rate = float(bound), rate
+    best, best_accuracy = float(np.quantile(magnitude[-1], 0.01)), -np.inf
+    for bound in np.unique(np.quantile(magnitude, np.linspace(0.02, 0.999, 80))):
+        choice, _ = _first_crossing(evidence, bound, bin_end_ms)
+        decided = choice >= 0
+        if decided.mean() < MIN_FRACTION_DECIDED:
+            break  # larger bounds decide even fewer trials
+        accuracy = np.mean(np.where(decided, choice == labels, 0.5))
+        if accuracy > best_accuracy:
+            best, best_accuracy = float(bound), accuracy
     return best
+
+
+def _per_bin_evidence(activity, labels, train, test):
+    """Momentary evidence (bins, len(test)) for label 1: per-bin LDA log-odds, trained on ``train``."""
+    evidence = np.zeros((activity.shape[0], len(test)))
+    for k in range(activity.shape[0]):
+        train_x, test_x = _standardised(activity[k, train], activity[k, test])
+        if np.ptp(train_x, axis=0).max() == 0:  # nothing varies in this bin: no evidence
+            continue
+        evidence[k] = _decoder(train_x, labels[train]).decision_function(test_x)
+    return evidence
 
 
 def decoded_decisions(activity: np.ndarray, labels: np.ndarray, strata: np.ndarray, bin_ms: float,
                       n_folds: int, seed: int) -> Decisions:
     """Choices and RTs from per-bin decoders on ``activity`` (bins, trials, regions).
 
-    In each fold, one shrinkage-LDA decoder per time bin is trained on the training trials;
-    its log-odds for a trial is that bin's evidence for choice 1, and the running sum from
-    stimulus onset is the accumulated evidence. The bound is the reward-rate-optimal one on
-    the training trials' accumulated evidence, then applied to the held-out trials: choice =
-    label 1 if the sum is positive at the first crossing, else label 0; RT = end of that bin
-    (ms after stimulus onset). ``labels`` are 0/1.
+    In each outer fold, one shrinkage-LDA decoder per time bin is trained on the training
+    trials; its log-odds for a held-out trial is that bin's evidence for label 1, and the
+    running sum from stimulus onset is the accumulated evidence. The bound is chosen on the
+    training trials only: their own accumulated evidence, computed out of sample by an inner
+    cross-validation (in-sample evidence would be overconfident), gives the bound
+    (:func:`_calibrated_bound`), which is then applied to the held-out trials: label 1 if the sum is positive at the
+    first crossing, else label 0; RT = end of that bin (ms after stimulus onset). ``labels`` are 0/1.
     """
     n_bins, n_trials, _ = activity.shape
     if labels.shape != (n_trials,):
@@ -112,20 +126,14 @@ def decoded_decisions(activity: np.ndarray, labels: np.ndarray, strata: np.ndarr
     bin_end_ms = bin_ms * np.arange(1, n_bins + 1)
     choice = np.full(n_trials, -1)
     rt = np.full(n_trials, np.nan)
+    inner_folds = max(2, n_folds - 1)
     for train, test in stratified_folds(strata, n_folds, seed):
-        train_evidence = np.empty((n_bins, len(train)))
-        test_evidence = np.empty((n_bins, len(test)))
-        for k in range(n_bins):
-            train_x, test_x = _standardised(activity[k, train], activity[k, test])
-            if np.ptp(train_x, axis=0).max() == 0:  # nothing varies in this bin: no evidence
-                train_evidence[k], test_evidence[k] = 0.0, 0.0
-                continue
-            decoder = _decoder(train_x, labels[train])
-            train_evidence[k] = decoder.decision_function(train_x)
-            test_evidence[k] = decoder.decision_function(test_x)
-        train_evidence = np.cumsum(train_evidence, axis=0)
-        bound = _reward_rate_bound(train_evidence, labels[train], bin_end_ms)
-        choice[test], rt[test] = _first_crossing(np.cumsum(test_evidence, axis=0), bound, bin_end_ms)
+        train_evidence = np.zeros((n_bins, len(train)))
+        for inner_train, inner_test in stratified_folds(strata[train], inner_folds, seed + 1):
+            train_evidence[:, inner_test] = _per_bin_evidence(activity, labels, train[inner_train], train[inner_test])
+        bound = _calibrated_bound(np.cumsum(train_evidence, axis=0), labels[train], bin_end_ms)
+        test_evidence = np.cumsum(_per_bin_evidence(activity, labels, train, test), axis=0)
+        choice[test], rt[test] = _first_crossing(test_evidence, bound, bin_end_ms)
     return Decisions(choice, rt)
 
 
