@@ -37,6 +37,25 @@ def test_chunk_size_does_not_change_results():
     np.testing.assert_array_equal(run(chunk_ms=7.0), run(chunk_ms=1000.0))
 
 
+def test_dense_network_is_bit_identical_alone_in_a_batch_in_tiles_and_in_chunks(monkeypatch):
+    """Many inputs per region (the gather's 4-way blocks), zero and long delays (its scalar and
+    vector paths), batch tiles and chunk boundaries: every element's trajectory is the same."""
+    from fwbm_bench.simulate import integrator
+
+    rng = np.random.default_rng(4)
+    weights = rng.random((12, 12)) * (rng.random((12, 12)) < 0.8)
+    np.fill_diagonal(weights, 0.0)
+    lengths = np.where(rng.random((12, 12)) < 0.3, 0.0, rng.uniform(5.0, 150.0, (12, 12)))
+    settings = {"duration_ms": 200.0, "dt_ms": 0.5, "output_period_ms": 0.5, "conduction_speed_m_per_s": 10.0}
+    alone = simulate(ReducedWongWangEI, weights, lengths, {"G": 0.4}, seeds=[3], **settings)
+    batch = simulate(ReducedWongWangEI, weights, lengths, {"G": [0.1, 0.4, 0.2]}, seeds=[8, 3, 5],
+                     chunk_ms=3.5, **settings)
+    monkeypatch.setattr(integrator, "HISTORY_TILE_BYTES", 1)  # one element per tile
+    tiled = simulate(ReducedWongWangEI, weights, lengths, {"G": [0.1, 0.4, 0.2]}, seeds=[8, 3, 5], **settings)
+    np.testing.assert_array_equal(batch[..., 1], alone[..., 0])
+    np.testing.assert_array_equal(tiled, batch)
+
+
 def test_doubled_ring_buffer_gathers_the_values_from_d_steps_ago():
     n_slots = 5
     history = np.zeros((1, 2, 2 * n_slots, 1))  # one variable, 2 regions, batch 1

@@ -173,3 +173,30 @@ def test_task_on_a_parcellation_without_contract_is_excluded_not_failed(tmp_path
 def test_custom_coherences_are_rejected():
     with pytest.raises(ConfigError, match="coherences_pct must be Roitman & Shadlen's"):
         get_task("perceptual_decision", coherences_pct=(0.0, 50.0))
+
+
+def test_linear_decoder_equals_scikit_learns_shrinkage_lda(rng):
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+    from fwbm_bench.tasks.readout import LinearDecoder
+
+    labels = np.repeat([0, 1], [37, 43])
+    features = rng.normal(size=(80, 12)) * rng.uniform(0.5, 3.0, 12) + labels[:, None] * rng.normal(size=12)
+    reference = LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto").fit(features, labels)
+    ours = LinearDecoder.fit(features, labels)
+    test = rng.normal(size=(30, 12))
+    np.testing.assert_allclose(ours.decision_function(test), reference.decision_function(test), rtol=1e-9, atol=1e-9)
+
+
+def test_intrinsic_readout_takes_the_first_population_to_cross():
+    from fwbm_bench.tasks.readout import intrinsic_decisions
+
+    t = np.arange(400) * 5.0  # ms after onset
+    rate_1 = np.stack([np.where(t >= 300, 40.0, 2.0), np.full(400, 2.0), np.full(400, 2.0)], axis=1)
+    rate_2 = np.stack([np.where(t >= 600, 40.0, 2.0), np.where(t >= 1000, 40.0, 2.0), np.full(400, 2.0)], axis=1)
+    decisions = intrinsic_decisions(rate_1, rate_2, period_ms=5.0)
+    assert decisions.choice.tolist() == [0, 1, -1]
+    # a 50 ms window (10 samples) averages above 15 Hz once 4 of its samples are at 40 Hz
+    first_window_end = 300 + 4 * 5.0
+    assert decisions.rt_ms[0] == pytest.approx(first_window_end + 100.0)
+    assert decisions.rt_ms[1] == pytest.approx(1000 + 4 * 5.0 + 100.0) and np.isnan(decisions.rt_ms[2])

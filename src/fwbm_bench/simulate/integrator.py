@@ -44,7 +44,28 @@ from fwbm_bench.simulate.random import fill_normals, seed_streams
 log = logging.getLogger("fwbm_bench.simulate")
 
 MAX_LEVELS = 7  # delay classes 1, 2, 4, ..., 64 steps gathered in one pass (simulate.primitives)
+#: a large batch is integrated in tiles whose delay history fits a core's L2 cache (2-4 MiB):
+#: the elements are independent, so tiling changes no result, and B = 240 runs ~2x faster
+HISTORY_TILE_BYTES = 1_500_000
 SCHEMES = {"euler": EULER, "heun": HEUN}
+
+
+class _BatchTile:
+    """Contiguous copies of the batch-dependent arrays of elements ``lo:hi`` (last axis)."""
+
+    def __init__(self, lo, hi, state, history, global_params, node_params, rng_state, noise_amplitude,
+                 colored, amplitudes):
+        self.lo, self.hi = lo, hi
+        part = slice(lo, hi)
+        self.state, self.history, self.global_params, self.node_params, self.noise_amplitude, self.colored, \
+            self.amplitudes = (np.ascontiguousarray(a[..., part]) for a in
+                               (state, history, global_params, node_params, noise_amplitude, colored, amplitudes))
+        self.rng_state = np.ascontiguousarray(rng_state[part])
+
+
+def _tile_bounds(batch: int, history_bytes_per_element: int) -> list[tuple[int, int]]:
+    size = max(1, min(batch, HISTORY_TILE_BYTES // max(1, history_bytes_per_element)))
+    return [(lo, min(batch, lo + size)) for lo in range(0, batch, size)]
 
 
 @dataclass(frozen=True)
@@ -183,7 +204,12 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     noise_slot = np.array([noisy.index(v) if v in noisy else -1 for v in model.state_variables], dtype=np.int64)
     noise_amplitude = model.noise_amplitudes(global_params, node_params)
     lower, upper = model.state_limits(node_params)
-    out_per_chunk = max(1, int(chunk_ms / output_period_ms))
+    # chunks hold whole gather blocks (simulate.primitives), so every step sums its delayed inputs
+    # with the same vector widths, and results do not depend on the chunk size to the last bit
+    block_steps = 1 << (edges[0].shape[0] - 1)
+    aligned = int(np.lcm(block_steps, decimation))
+    steps_per_chunk = -(-max(1, int(chunk_ms / output_period_ms)) * decimation // aligned) * aligned
+    out_per_chunk = steps_per_chunk // decimation
     rng_state = seed_streams(seeds)
     colored = np.zeros((n_noise, n_regions, batch))
     noise_decay, noise_scale = -1.0, 1.0  # white noise
@@ -196,6 +222,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             fill_normals(rng_state, b, start)
             colored[:, :, b] = start.reshape(n_noise, n_regions) / np.sqrt(2.0 * tau)
     n_outputs = len(model.output_variables)
+    tiles = [_BatchTile(lo, hi, state, history, global_params, node_params, rng_state, noise_amplitude, colored,
+                        amplitudes)
+             for lo, hi in _tile_bounds(batch, history[..., 0].nbytes)]
     kept = [] if keep_outputs else None
     head, step0, done = 0, 0, 0
     started = last_report = time.perf_counter()
@@ -203,12 +232,17 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
         n_out = min(out_per_chunk, n_out_total - done)
         n_steps = n_out * decimation
         out = np.zeros((n_out, n_outputs, n_regions, batch))
-        head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), state, history,
-                               head, step0, n_steps, dt_ms, edges,
-                               global_params, node_params, rng_state, noise_slot, noise_amplitude,
-                               noise_decay, noise_scale, colored,
-                               lower, upper, windows, amplitudes, decimation, coupling_indices,
-                               bool(model.exports_coupling), out)
+        for tile in tiles:
+            tile_out = out if len(tiles) == 1 else np.zeros((n_out, n_outputs, n_regions, tile.hi - tile.lo))
+            next_head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), tile.state,
+                                        tile.history, head, step0, n_steps, dt_ms, edges,
+                                        tile.global_params, tile.node_params, tile.rng_state, noise_slot,
+                                        tile.noise_amplitude, noise_decay, noise_scale, tile.colored,
+                                        lower, upper, windows, tile.amplitudes, decimation, coupling_indices,
+                                        bool(model.exports_coupling), tile_out)
+            if tile_out is not out:
+                out[..., tile.lo:tile.hi] = tile_out
+        head = next_head
         if not np.isfinite(out).all():
             bad = np.argwhere(~np.isfinite(out))[0]
             raise SimulationError(
@@ -216,12 +250,14 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
                 f"in region {bad[2]}, batch element {bad[3]}, at t = "
                 f"{(done + bad[0] + 1) * output_period_ms:.1f} ms"
             )
-        if not np.isfinite(state).all():
-            bad = np.argwhere(~np.isfinite(state))[0]
-            raise SimulationError(
-                f"{label}: model '{model.name}' diverged (non-finite {model.state_variables[bad[0]]}) "
-                f"in region {bad[1]}, batch element {bad[2]}, by t = {(done + n_out) * output_period_ms:.1f} ms"
-            )
+        for tile in tiles:
+            if not np.isfinite(tile.state).all():
+                bad = np.argwhere(~np.isfinite(tile.state))[0]
+                raise SimulationError(
+                    f"{label}: model '{model.name}' diverged (non-finite {model.state_variables[bad[0]]}) "
+                    f"in region {bad[1]}, batch element {tile.lo + bad[2]}, by t = "
+                    f"{(done + n_out) * output_period_ms:.1f} ms"
+                )
         for sink in sinks:
             sink(out)
         if kept is not None:

@@ -42,28 +42,29 @@ def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first
     flat_block = block.reshape(-1)
     width = np.uint64(n_steps * batch)
     base = np.uint64(first_step * batch)
-    if width == 1:  # one step of one element: a dot product, in four partial sums (the add latency)
+    if width == 1:  # one step of one element: scalar code, summed in the vector path's order (bit-identical)
         for c in range(n_coupled):
             history_base = c * n_regions
             for i in range(n_regions):
+                target = np.uint64((c * n_regions + i) * block_width) + base
+                total = flat_block[target]
                 first, last = level_ptr[i], level_ptr[i + 1]
-                total_a = total_b = total_c = total_d = 0.0
                 e = first
                 while e + 4 <= last:
-                    total_a += weight[e] * flat_history[_window_offset(
-                        history_base, source[e], delay[e], head, n_slots, n_positions, batch)]
-                    total_b += weight[e + 1] * flat_history[_window_offset(
-                        history_base, source[e + 1], delay[e + 1], head, n_slots, n_positions, batch)]
-                    total_c += weight[e + 2] * flat_history[_window_offset(
-                        history_base, source[e + 2], delay[e + 2], head, n_slots, n_positions, batch)]
-                    total_d += weight[e + 3] * flat_history[_window_offset(
-                        history_base, source[e + 3], delay[e + 3], head, n_slots, n_positions, batch)]
+                    total += ((weight[e] * flat_history[_window_offset(
+                                  history_base, source[e], delay[e], head, n_slots, n_positions, batch)]
+                               + weight[e + 1] * flat_history[_window_offset(
+                                  history_base, source[e + 1], delay[e + 1], head, n_slots, n_positions, batch)])
+                              + (weight[e + 2] * flat_history[_window_offset(
+                                  history_base, source[e + 2], delay[e + 2], head, n_slots, n_positions, batch)]
+                                 + weight[e + 3] * flat_history[_window_offset(
+                                  history_base, source[e + 3], delay[e + 3], head, n_slots, n_positions, batch)]))
                     e += 4
                 while e < last:
-                    total_a += weight[e] * flat_history[_window_offset(
+                    total += weight[e] * flat_history[_window_offset(
                         history_base, source[e], delay[e], head, n_slots, n_positions, batch)]
                     e += 1
-                flat_block[np.uint64((c * n_regions + i) * block_width) + base] += (total_a + total_b) + (total_c + total_d)
+                flat_block[target] = total
         return
     for c in range(n_coupled):
         history_base = c * n_regions

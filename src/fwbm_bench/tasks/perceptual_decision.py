@@ -117,7 +117,7 @@ class PerceptualDecisionTask:
         signed = np.where(direction == 0, 1.0, -1.0) * coherence / 100.0
         stimulus, trial_params = signed_stimulus(model, connectome, inputs, [[onset, onset + self.max_stimulus_ms]],
                                                  signed[None, :], self.stimulus_current_nA)
-        variables = [model.task_readout, *model.choice_outputs]
+        variables = [model.task_readout, *model.choice_outputs]  # the same output may appear twice: cheap
         activity = run_trials(model, connectome, params, trial_params, stimulus,
                               duration_ms=onset + self.max_stimulus_ms, seed_parts=seed_parts, dt_ms=dt_ms,
                               conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=OUTPUT_PERIOD_MS,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.model_selection import StratifiedKFold
 
 from fwbm_bench.errors import InputError
@@ -29,9 +28,55 @@ def _standardised(train: np.ndarray, *others: np.ndarray):
     return [(x - mean) / sd for x in (train, *others)]
 
 
+def _ledoit_wolf_covariance(x: np.ndarray) -> np.ndarray:
+    """Ledoit & Wolf (2004) shrunk covariance of (samples, features), toward mu I, computed on
+    standardised features and scaled back (as scikit-learn's LDA does with shrinkage="auto")."""
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - x.mean(axis=0)) / scale
+    n_samples, n_features = z.shape
+    covariance = z.T @ z / n_samples
+    mu = np.trace(covariance) / n_features
+    squared = z**2
+    beta = (np.sum(squared.T @ squared) / n_samples - np.sum(covariance**2)) / (n_features * n_samples)
+    delta = (np.sum(covariance**2) - 2.0 * mu * np.trace(covariance) + n_features * mu**2) / n_features
+    shrinkage = 0.0 if beta == 0 else min(beta, delta) / delta
+    shrunk = (1.0 - shrinkage) * covariance + shrinkage * mu * np.eye(n_features)
+    return scale[:, None] * shrunk * scale[None, :]
+
+
+@dataclass(frozen=True)
+class LinearDecoder:
+    """Two-class shrinkage LDA: log-odds of class 1 = features @ coef + intercept."""
+
+    coef: np.ndarray
+    intercept: float
+
+    @classmethod
+    def fit(cls, features: np.ndarray, labels: np.ndarray) -> LinearDecoder:
+        """Fit on (trials, features) and 0/1 labels: pooled class covariances, each shrunk by
+        Ledoit-Wolf and weighted by the class prior (scikit-learn's ``LinearDiscriminantAnalysis
+        (solver="lsqr", shrinkage="auto")``, the same numbers; tests/test_tasks.py)."""
+        groups = [features[labels == k] for k in (0, 1)]
+        priors = np.array([len(g) for g in groups], dtype=float) / len(labels)
+        means = np.array([g.mean(axis=0) for g in groups])
+        covariance = sum(p * _ledoit_wolf_covariance(g) for p, g in zip(priors, groups))
+        weights = np.linalg.lstsq(covariance, means.T, rcond=None)[0].T  # (2, features)
+        intercepts = -0.5 * np.sum(means * weights, axis=1) + np.log(priors)
+        return cls(weights[1] - weights[0], float(intercepts[1] - intercepts[0]))
+
+    def decision_function(self, features: np.ndarray) -> np.ndarray:
+        return features @ self.coef + self.intercept
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        return (self.decision_function(features) > 0).astype(int)
+
+
 def _decoder(features, labels):
-    decoder = LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")
-    return decoder.fit(features, labels)
+    classes = np.unique(labels)
+    if not np.array_equal(classes, [0, 1]):
+        raise InputError(f"decoders read two alternatives labelled 0 and 1, found labels {classes.tolist()}")
+    return LinearDecoder.fit(features, labels)
 
 
 def stratified_folds(strata: np.ndarray, n_folds: int, seed: int):

@@ -68,13 +68,16 @@ def run_trials(model, connectome, params: dict, trial_params: dict, stimulus: St
     batch.update({name: np.asarray(values, dtype=float) for name, values in trial_params.items()})
     indices = [model.output_variables.index(v) for v in variables]
     kept = []
+    # bound each chunk of outputs (all outputs, regions and trials) to ~64 MB
+    samples_per_chunk = max(1, int(64e6 / (8 * len(model.output_variables) * connectome.n_regions * n_trials)))
 
     def keep(chunk):  # (steps, outputs, regions, trials): drop what the task does not read
         kept.append(chunk[:, indices][:, :, regions])
 
     simulate(model, connectome.weights, connectome.tract_lengths_mm, batch, duration_ms=duration_ms,
              seeds=seeds, dt_ms=model.integration_step_ms(dt_ms), conduction_speed_m_per_s=conduction_speed_m_per_s,
-             output_period_ms=output_period_ms, stimulus=stimulus, sinks=[keep], keep_outputs=False, label=label)
+             output_period_ms=output_period_ms, stimulus=stimulus, sinks=[keep], keep_outputs=False,
+             chunk_ms=min(1000.0, samples_per_chunk * output_period_ms), label=label)
     return np.concatenate(kept)
 
 
