@@ -38,7 +38,7 @@ BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
     ({"task_settings": {"perceptual_decision": {"trials_per_conditon": 9}}},
      r"key task_settings.perceptual_decision: task 'perceptual_decision': invalid settings \['trials_per_conditon'\]"),
     ({"connectomes": ["shuffled"]}, "key connectomes: must include 'empirical'"),
-    ({"simulation": {"dt_ms": 0.3}}, r"key 'simulation.dt_ms': must divide 10 ms"),
+    ({"simulation": {"dt_ms": 0.3}}, r"key 'simulation.dt_ms': must divide 5 ms"),
     ({"custom_entries": {"mine": {"description": "x", "kind": "model", "model": "rww_ei",
                                   "fixed": {"sigma": "lots"}}}, "entries": ["mine"]},
      r"parameter 'sigma' must be a number"),

@@ -65,13 +65,13 @@ def test_doubled_ring_buffer_gathers_the_values_from_d_steps_ago():
         write_history(history, head, n_slots, np.array([[[float(step)], [10.0 * step]]]))
     # region 0 reads region 1 with delay 3: level_ptr lists the connections into each target
     connection = (np.array([0, 1, 1]), np.array([1]), np.array([3]), np.array([2.0]))
-    block, scratch = np.zeros((1, 2, 4)), np.empty(4)
-    gather_level(history, head, n_slots, *connection, 0, 1, block, scratch)
+    block = np.zeros((1, 2, 4))
+    gather_level(history, head, n_slots, *connection, 0, 1, block)
     # the value written 3 steps before the newest (7) -> 40
     assert block[0, 0, 0] == 2.0 * 40.0 and (block[0, 0, 1:] == 0).all() and (block[0, 1] == 0).all()
     # a block of the next 4 steps reads steps 4 .. 7, contiguous despite the wrap of the ring
     block[:] = 0.0
-    gather_level(history, head, n_slots, *connection, 0, 4, block, scratch)
+    gather_level(history, head, n_slots, *connection, 0, 4, block)
     np.testing.assert_array_equal(block[0, 0], 2.0 * np.array([40.0, 50.0, 60.0, 70.0]))
     np.testing.assert_array_equal(block[0, 1], 0.0)
 

@@ -200,3 +200,16 @@ def test_intrinsic_readout_takes_the_first_population_to_cross():
     first_window_end = 300 + 4 * 5.0
     assert decisions.rt_ms[0] == pytest.approx(first_window_end + 100.0)
     assert decisions.rt_ms[1] == pytest.approx(1000 + 4 * 5.0 + 100.0) and np.isnan(decisions.rt_ms[2])
+
+
+def test_rsa_recovers_the_hypothesis_that_generated_the_patterns(rng):
+    from fwbm_bench.tasks.perceptual_decision import representational_similarity
+
+    signed = np.array([c * s for c in (0.0, 3.2, 6.4, 12.8, 25.6, 51.2) for s in (1, -1)])
+    axis = rng.normal(size=16)
+    graded = signed[:, None] * axis[None, :] / 50.0 + 0.01 * rng.normal(size=(12, 16)) + rng.normal(size=16)
+    result = representational_similarity(graded, signed)
+    assert result["rdm_vs_graded_coherence"] > 0.8
+    assert np.allclose(np.diag(result["rdm"]), 0.0) and np.allclose(result["rdm"], np.array(result["rdm"]).T)
+    unrelated = representational_similarity(rng.normal(size=(12, 16)), signed)
+    assert abs(unrelated["rdm_vs_graded_coherence"]) < 0.4

@@ -77,7 +77,6 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     n_levels = level_ptr.shape[0]
     block_steps = 1 << (n_levels - 1)
     block = np.empty((n_coupled, n_regions, block_steps * batch))
-    scratch = np.empty(block_steps * batch)
     coupling = np.empty((n_coupled, n_regions, batch))
     values = np.empty((n_coupled, n_regions, batch))
     ext = np.zeros((n_regions, batch))
@@ -113,7 +112,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 size = 1 << level
                 if level_used[level] and k % size == 0:
                     gather_level(history, head, n_slots, level_ptr[level], source, delay, edge_weight, k,
-                                 min(size, n_block - k), block, scratch)
+                                 min(size, n_block - k), block)
             for c in range(n_coupled):
                 for i in range(n_regions):
                     for b in range(batch):

@@ -11,8 +11,10 @@ t .. t + K - 1, the source values at t - d .. t - d + K - 1; if d >= K - 1 they 
 at step t and lie next to each other, so their contribution to the next K steps is one
 contiguous multiply-add of K * B values. Connections are therefore grouped into levels of
 block size K = 1, 2, 4, ..., each connection in the largest level with K - 1 <= d; level K is
-gathered every K steps. Within a level the loop runs over target regions, summing each
-target's incoming windows in a small scratch row that stays in L1 cache.
+gathered every K steps. Within a level the loop runs over target regions and adds four
+incoming windows at a time into the target's row of the block (one load and one store of the
+row per four connections). A window of one value (one step of one element) is summed by scalar
+code in the same order, so results are bit-identical whatever the batch and chunk size.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from fwbm_bench._numba import njit
 
 
 @njit
-def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first_step, n_steps, block, scratch):
+def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first_step, n_steps, block):
     """Add one level's connections' coupling for ``n_steps`` steps to ``block``.
 
     ``history`` (C, N, 2 L, B) is the doubled ring buffer with ``n_slots`` = L, whose position
@@ -31,7 +33,7 @@ def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first
     ``level_ptr[i]:level_ptr[i + 1]`` of (``source``, ``delay`` >= n_steps - 1 steps,
     ``weight``). ``block`` (C, N, K B) holds the coupling of the steps of the current block,
     step-major then batch; steps ``first_step .. first_step + n_steps - 1`` receive
-    sum_j w * history[c, j, head - d + k, b]. ``scratch`` has at least K B elements.
+    sum_j w * history[c, j, head - d + k, b].
 
     The inner loops index 1-D views with unsigned offsets: numba then emits no negative-index
     check and LLVM vectorises the multiply-add (signed offsets measured 2x slower).

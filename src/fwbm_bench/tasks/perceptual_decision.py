@@ -11,6 +11,10 @@ hemispheric input channels, or the selective pools' coherence). Behaviour is rea
 - *intrinsic* (models with ``choice_outputs``): the readout regions' mean rates of the two
   selective populations, 15 Hz crossing + 100 ms (Wong & Wang 2006).
 
+Representations: the 12 conditions' mean readout-region activity over the stimulus period
+gives an RDM, compared with graded-evidence and choice hypotheses
+(:func:`representational_similarity`); stored, not scored.
+
 Scores (against Roitman & Shadlen's 6149 trials) use the decoded readout, the one every
 entry has; the intrinsic one is stored and reported next to it.
 """
@@ -69,6 +73,29 @@ def behaviour_summary(decisions: Decisions, coherence_pct: np.ndarray, direction
         "chronometric_r2": chronometric,
         "chronometric_offset_ms": offset,
     }
+
+
+def representational_similarity(patterns: np.ndarray, signed_coherence_pct: np.ndarray) -> dict:
+    """RSA of condition patterns (conditions, regions) against two hypotheses.
+
+    The RDM is 1 - Pearson r between conditions' readout-region patterns (Kriegeskorte et al.
+    2008, Front Syst Neurosci 2:4); it is compared with a graded-evidence RDM |c_i - c_j| of
+    the signed coherences and a choice RDM (0: same direction, 1: opposite) by the Spearman
+    correlation of their upper triangles (Nili et al. 2014, PLoS Comput Biol 10:e1003553).
+    """
+    from scipy.stats import spearmanr
+
+    rdm = 1.0 - np.corrcoef(patterns)
+    upper = np.triu_indices(len(patterns), 1)
+    graded = np.abs(signed_coherence_pct[:, None] - signed_coherence_pct[None, :])
+    direction = np.where(signed_coherence_pct > 0, 1, np.where(signed_coherence_pct < 0, -1, 0))
+    choice = (direction[:, None] * direction[None, :] < 0).astype(float)
+    similarity = {}
+    for name, hypothesis in (("graded_coherence", graded), ("choice", choice)):
+        rho = spearmanr(rdm[upper], hypothesis[upper])[0] if np.isfinite(rdm[upper]).all() else np.nan
+        similarity[name] = float(rho)
+    return {"rdm": np.round(rdm, 6).tolist(), "rdm_vs_graded_coherence": similarity["graded_coherence"],
+            "rdm_vs_choice": similarity["choice"]}
 
 
 @dataclass(frozen=True)
@@ -140,6 +167,12 @@ class PerceptualDecisionTask:
             rates = after_onset[:, 1:3].mean(axis=2)  # readout-region mean rate of each population
             intrinsic = intrinsic_decisions(rates[:, 0], rates[:, 1], OUTPUT_PERIOD_MS)
             result["intrinsic"] = behaviour_summary(intrinsic, coherence, direction)
+        conditions = [(c, d) for c in self.coherences_pct for d in (0, 1)]
+        patterns = np.array([after_onset[:, 0][:, :, (coherence == c) & (direction == d)].mean(axis=(0, 2))
+                             for c, d in conditions])
+        signed = np.array([c if d == 0 else -c for c, d in conditions])
+        result["rsa"] = {"conditions": [f"{c:g}% direction {d}" for c, d in conditions],
+                         **representational_similarity(patterns, signed)}
         scored = result["decoded"]
         result["scores"] = {"psychometric_loglik": scored["psychometric_score"],
                             "chronometric_r2": scored["chronometric_r2"]}
