@@ -213,3 +213,29 @@ def test_rsa_recovers_the_hypothesis_that_generated_the_patterns(rng):
     assert np.allclose(np.diag(result["rdm"]), 0.0) and np.allclose(result["rdm"], np.array(result["rdm"]).T)
     unrelated = representational_similarity(rng.normal(size=(12, 16)), signed)
     assert abs(unrelated["rdm_vs_graded_coherence"]) < 0.4
+
+
+def test_weibull_fit_reproduces_the_monkeys_published_fit():
+    """literature.md section 1: ML fit of R&S's pooled counts, 0 % excluded: alpha 7.39 %, beta 1.29."""
+    from fwbm_bench.data.behaviour import roitman_shadlen_2002
+    from fwbm_bench.metrics.behaviour import weibull_fit, weibull_psychometric
+
+    data = roitman_shadlen_2002("pooled")
+    alpha, beta = weibull_fit(data["coherence_pct"], data["n_correct"], data["n_trials"])
+    assert alpha == pytest.approx(7.39, abs=0.01) and beta == pytest.approx(1.29, abs=0.01)
+    levels = np.array([3.2, 6.4, 12.8, 25.6, 51.2])
+    exact = weibull_psychometric(levels, 10.0, 2.0)  # noiseless counts from a known curve
+    assert weibull_fit(levels, exact * 1e6, np.full(5, 1e6)) == pytest.approx((10.0, 2.0), rel=1e-4)
+
+
+def test_chronometric_score_ignores_a_constant_offset_and_penalises_shape():
+    from fwbm_bench.data.behaviour import roitman_shadlen_2002
+    from fwbm_bench.metrics.behaviour import chronometric_score
+
+    rt = roitman_shadlen_2002("pooled")["mean_rt_correct_ms"]
+    r2, offset = chronometric_score(rt - 250.0, rt)
+    assert r2 == pytest.approx(1.0) and offset == pytest.approx(250.0)
+    flat, _ = chronometric_score(np.full(6, 500.0), rt)
+    assert flat == pytest.approx(0.0, abs=1e-12)  # a flat curve explains nothing
+    reversed_shape, _ = chronometric_score(rt[::-1], rt)
+    assert reversed_shape < -1.0
