@@ -124,10 +124,10 @@ class NodeModel:
     #: outputs of two populations selective to the two alternatives of a task (intrinsic readout)
     choice_outputs: tuple = ()
     #: if set, the external input is a 0/1 gate and this parameter carries the signed stimulus
-    #: strength in % (e.g. motion coherence); otherwise tasks inject currents (tasks.stimuli)
+    #: strength in % (e.g. motion coherence); otherwise tasks inject currents (tasks.trials)
     stimulus_parameter: str | None = None
     #: largest integration step (ms) at which the model keeps its published behaviour; tasks and
-    #: fits use min(configured dt, max_dt_ms)
+    #: resting simulations split the configured step to it (:meth:`integration_step_ms`)
     max_dt_ms: float | None = None
     noise: ClassVar[dict] = {}  # state variable -> name of the parameter holding its noise amplitude
     state_bounds: ClassVar[dict] = {}  # state variable -> (low, high), enforced after every step

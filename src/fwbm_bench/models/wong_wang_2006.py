@@ -164,9 +164,7 @@ def _write_outputs(x, i, b, rate_1, rate_2, out_row, weight):
 @njit
 def _outputs(x, i, b, long_range_1, long_range_2, gate, global_params, out_row, weight):
     x_1, x_2 = _currents(x, b, long_range_1, long_range_2, gate, global_params)
-    out_row[0, i, b] += _rate(x_1, global_params, b) * weight
-    out_row[1, i, b] += _rate(x_2, global_params, b) * weight
-    out_row[2, i, b] += 0.5 * (x[0] + x[1]) * weight
+    _write_outputs(x, i, b, _rate(x_1, global_params, b), _rate(x_2, global_params, b), out_row, weight)
 
 
 @njit

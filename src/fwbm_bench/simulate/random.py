@@ -8,7 +8,7 @@ output make a uniform double.
 Normals: the ziggurat method of Marsaglia & Tsang (2000, J Stat Softw 5(8)) with 128 layers
 in the form of Doornik (2004, "An improved ziggurat method to generate normal random
 samples"), which takes the layer index and the uniform from *different* bits of the draw
-(Marsaglia & Tsang's original reused them, which correlates successive values). About 98.8 %
+(Marsaglia & Tsang's original reused them, which correlates successive values). About 97 %
 of draws cost one generator call, one multiply and one comparison.
 
 Drawing in the loop, rather than filling a noise array with NumPy before it, saves about

@@ -30,14 +30,11 @@ def lagged_r2(features: np.ndarray, signal: np.ndarray, n_lags: int) -> np.ndarr
     n_bins, n_features = features.shape
     design = np.column_stack([features[n_lags:], np.ones(n_bins - n_lags)])
     n_samples = design.shape[0]
-    r2 = np.zeros(n_lags)
-    for k in range(n_lags):
-        target = signal[n_lags - k:n_bins - k]  # u_(n-k) for bins n = n_lags .. n_bins - 1
-        coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
-        residual = target - design @ coefficients
-        explained = 1.0 - residual.var() / target.var()
-        r2[k] = max(0.0, 1.0 - (1.0 - explained) * (n_samples - 1) / (n_samples - n_features - 1))
-    return r2
+    # column k: u_(n-k) for bins n = n_lags .. n_bins - 1
+    targets = np.column_stack([signal[n_lags - k:n_bins - k] for k in range(n_lags)])
+    coefficients, *_ = np.linalg.lstsq(design, targets, rcond=None)
+    explained = 1.0 - (targets - design @ coefficients).var(axis=0) / targets.var(axis=0)
+    return np.maximum(0.0, 1.0 - (1.0 - explained) * (n_samples - 1) / (n_samples - n_features - 1))
 
 
 @dataclass(frozen=True)

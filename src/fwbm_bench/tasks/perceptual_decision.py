@@ -88,8 +88,8 @@ def representational_similarity(patterns: np.ndarray, signed_coherence_pct: np.n
     rdm = 1.0 - np.corrcoef(patterns)
     upper = np.triu_indices(len(patterns), 1)
     graded = np.abs(signed_coherence_pct[:, None] - signed_coherence_pct[None, :])
-    direction = np.where(signed_coherence_pct > 0, 1, np.where(signed_coherence_pct < 0, -1, 0))
-    choice = (direction[:, None] * direction[None, :] < 0).astype(float)
+    side = np.sign(signed_coherence_pct)
+    choice = (side[:, None] * side[None, :] < 0).astype(float)
     similarity = {}
     for name, hypothesis in (("graded_coherence", graded), ("choice", choice)):
         rho = spearmanr(rdm[upper], hypothesis[upper])[0] if np.isfinite(rdm[upper]).all() else np.nan
@@ -144,14 +144,15 @@ class PerceptualDecisionTask:
         signed = np.where(direction == 0, 1.0, -1.0) * coherence / 100.0
         stimulus, trial_params = signed_stimulus(model, connectome, inputs, [[onset, onset + self.max_stimulus_ms]],
                                                  signed[None, :], self.stimulus_current_nA)
-        variables = [model.task_readout, *model.choice_outputs]  # the same output may appear twice: cheap
+        variables = list(dict.fromkeys([model.task_readout, *model.choice_outputs]))  # r_1 may be both
         activity = run_trials(model, connectome, params, trial_params, stimulus,
                               duration_ms=onset + self.max_stimulus_ms, seed_parts=seed_parts, dt_ms=dt_ms,
                               conduction_speed_m_per_s=conduction_speed_m_per_s, output_period_ms=OUTPUT_PERIOD_MS,
                               variables=variables, regions=readout, label=f"task {self.name}")
         after_onset = activity[round(onset / OUTPUT_PERIOD_MS):]  # (samples, variables, regions, trials)
         strata = np.searchsorted(np.array(self.coherences_pct), coherence) * 2 + direction
-        evidence = binned(after_onset[:, 0], round(self.bin_ms / OUTPUT_PERIOD_MS)).transpose(0, 2, 1)
+        readout_activity = after_onset[:, 0]  # (samples, regions, trials) of model.task_readout
+        evidence = binned(readout_activity, round(self.bin_ms / OUTPUT_PERIOD_MS)).transpose(0, 2, 1)
         decoded = decoded_decisions(evidence, direction, strata, self.bin_ms, self.n_folds,
                                     seed=derive_seed(*seed_parts, "decoder"))
         result = {
@@ -164,21 +165,23 @@ class PerceptualDecisionTask:
             "intrinsic": None,
         }
         if model.choice_outputs:
-            rates = after_onset[:, 1:3].mean(axis=2)  # readout-region mean rate of each population
-            intrinsic = intrinsic_decisions(rates[:, 0], rates[:, 1], OUTPUT_PERIOD_MS)
+            rate_1, rate_2 = (after_onset[:, variables.index(name)].mean(axis=1)  # readout-region mean
+                              for name in model.choice_outputs)
+            intrinsic = intrinsic_decisions(rate_1, rate_2, OUTPUT_PERIOD_MS)
             result["intrinsic"] = behaviour_summary(intrinsic, coherence, direction)
         conditions = [(c, d) for c in self.coherences_pct for d in (0, 1)]
-        patterns = np.array([after_onset[:, 0][:, :, (coherence == c) & (direction == d)].mean(axis=(0, 2))
+        patterns = np.array([readout_activity[:, :, (coherence == c) & (direction == d)].mean(axis=(0, 2))
                              for c, d in conditions])
-        signed = np.array([c if d == 0 else -c for c, d in conditions])
+        condition_coherence = np.array([c if d == 0 else -c for c, d in conditions])
         result["rsa"] = {"conditions": [f"{c:g}% direction {d}" for c, d in conditions],
-                         **representational_similarity(patterns, signed)}
+                         **representational_similarity(patterns, condition_coherence)}
         scored = result["decoded"]
         result["scores"] = {"psychometric_loglik": scored["psychometric_score"],
                             "chronometric_r2": scored["chronometric_r2"]}
+        missing = [float("nan")] * len(self.coherences_pct)
         result["curves"] = {
-            f"{readout}_{name}": {"dim": "coherence_pct", "coords": list(self.coherences_pct),
-                                  "values": result[readout][name] if result[readout] else [float("nan")] * 6}
-            for readout in ("decoded", "intrinsic") for name in ("p_correct", "mean_rt_correct_ms")
+            f"{source}_{name}": {"dim": "coherence_pct", "coords": list(self.coherences_pct),
+                                 "values": result[source][name] if result[source] else missing}
+            for source in ("decoded", "intrinsic") for name in ("p_correct", "mean_rt_correct_ms")
         }
         return result
