@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.signal import welch
 
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.common import distribution_overlap
@@ -70,6 +69,8 @@ def eeg_power_spectrum(eeg, sampling_period_ms: float, segment_s: float = 2.0):
     if eeg.shape[-1] < nperseg:
         raise InputError(f"EEG spectrum: {eeg.shape[-1]} samples ({eeg.shape[-1] / fs_hz:g} s) are fewer than "
                          f"one {segment_s} s Welch segment ({nperseg} samples); simulate longer or shorten segment_s")
+    from scipy.signal import welch  # scipy.signal takes ~0.5 s to import: only in jobs that use it
+
     return welch(eeg, fs=fs_hz, window="hann", nperseg=nperseg, noverlap=nperseg // 2,
                  detrend="constant", scaling="density", axis=-1)
 

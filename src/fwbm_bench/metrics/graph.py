@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bct
 import numpy as np
-from scipy.stats import ks_2samp
 
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.common import ratio_similarity
@@ -84,6 +83,8 @@ def graph_measures(fc, density: float = DEFAULT_DENSITY, seed: int = DEFAULT_SEE
 
 def graph_similarity_of_measures(model: dict, empirical: dict) -> float:
     """Mean of the five per-measure similarities of two :func:`graph_measures` dicts, in [0, 1]."""
+    from scipy.stats import ks_2samp  # scipy.stats takes ~1 s to import: only in jobs that score
+
     parts = [ratio_similarity(model[key], empirical[key]) for key in SCALAR_MEASURES]
     parts.append(1.0 - ks_2samp(model["strengths"], empirical["strengths"], method="asymp").statistic)  # statistic only
     return float(np.mean(parts))

@@ -12,7 +12,6 @@ the shape of the spectrum inside the band is compared, not its absolute power.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import welch
 
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.common import as_timeseries, distribution_overlap
@@ -72,6 +71,8 @@ def bold_power_spectrum(bold, tr_s: float, band_hz=DEFAULT_BAND_HZ, window_s: fl
         raise InputError(f"spectrum: {bold.shape[1]} samples at TR {tr_s} s give a frequency resolution of "
                          f"{resolution_hz:.4f} Hz, too coarse for the band {band_hz} Hz (need "
                          f">= {MIN_BINS_IN_BAND} steps inside it)")
+    from scipy.signal import welch  # scipy.signal takes ~0.5 s to import: only in jobs that use it
+
     freqs, psd = welch(bold, fs=1.0 / tr_s, window="hann", nperseg=nperseg, axis=1)
     grid = frequency_grid((low, high), n_points)
     power = np.interp(grid, freqs, psd.mean(axis=0))

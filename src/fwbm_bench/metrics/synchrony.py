@@ -22,7 +22,6 @@ Deco et al. 2017, Sci Rep 7:3095.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import hilbert
 
 from fwbm_bench.errors import InputError
 from fwbm_bench.metrics.common import as_timeseries
@@ -34,6 +33,8 @@ MIN_KEPT_SAMPLES = 10
 def instantaneous_phases(timeseries) -> np.ndarray:
     """Phases in radians, (regions, samples): the angle of the analytic signal of each demeaned region."""
     timeseries = as_timeseries(timeseries, "phases BOLD", min_samples=3)
+    from scipy.signal import hilbert  # scipy.signal takes ~0.5 s to import: only in jobs that use it
+
     return np.angle(hilbert(timeseries - timeseries.mean(axis=1, keepdims=True), axis=1))
 
 

@@ -22,7 +22,7 @@ import math
 from typing import ClassVar
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtri  # the standard normal quantile, without importing scipy.stats
 
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 
@@ -72,7 +72,7 @@ class Kuramoto(NodeModel):
     def prepare(cls, params, weights):
         batch = len(params["G"])
         n_regions = weights.shape[0]
-        quantiles = norm.ppf((np.arange(n_regions) + 0.5) / n_regions)
+        quantiles = ndtri((np.arange(n_regions) + 0.5) / n_regions)
         omega = 2.0 * np.pi * (params["f"][None, :] + params["f_sd"][None, :] * quantiles[:, None])
         initial = np.repeat((2.0 * np.pi * np.arange(n_regions) / n_regions)[None, :, None], batch, axis=2)
         return omega[None], initial

@@ -8,7 +8,6 @@ literature.md section 6). The band is given in Hz and applied at each series' ow
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import butter, detrend, filtfilt
 
 from fwbm_bench.data.validate import check_not_constant
 from fwbm_bench.errors import InputError
@@ -26,6 +25,8 @@ def preprocess_bold(bold: np.ndarray, tr_s: float, band_hz=DEFAULT_BAND_HZ,
     low, high = band_hz
     if not 0 < low < high < nyquist:
         raise InputError(f"{what}: band {band_hz} Hz must lie inside (0, {nyquist:.3f}) Hz for TR {tr_s} s")
+    from scipy.signal import butter, detrend, filtfilt  # scipy.signal takes ~0.5 s to import: only in jobs that use it
+
     b, a = butter(2, [low / nyquist, high / nyquist], btype="band")
     min_len = 3 * max(len(a), len(b))
     if bold.shape[1] <= min_len:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
 
 from fwbm_bench.errors import InputError
 
@@ -84,6 +83,8 @@ def stratified_folds(strata: np.ndarray, n_folds: int, seed: int):
     counts = np.bincount(np.unique(strata, return_inverse=True)[1].ravel())
     if counts.min() < n_folds:
         raise InputError(f"cross-validation needs at least {n_folds} trials per condition, found {counts.min()}")
+    from sklearn.model_selection import StratifiedKFold  # ~1 s to import: only where folds are made
+
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     return list(folds.split(np.zeros(len(strata)), strata))
 
