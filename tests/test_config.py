@@ -11,7 +11,7 @@ from fwbm_bench.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("preset", ["config.yaml", "quick.yaml"])
+@pytest.mark.parametrize("preset", ["config.yaml", "quick.yaml", "full.yaml"])
 def test_presets_validate(preset):
     config = load_config_file(ROOT / "config" / preset)
     assert "empirical" in config["connectomes"]
@@ -34,7 +34,7 @@ BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
     ({"entries": ["rww-ei-fic", "hopf-magic"]}, r"^config: key entries: unknown entry \['hopf-magic'\]"),
     ({"subjects": ["nosuch-01"]}, "unknown dataset 'nosuch'"),
     ({"subjects": ["hcp-000001"]}, "^config: key subjects: 'hcp-000001' is not in dataset 'hcp'"),
-    ({"connectomes": ["empirical", "lesioned"]}, "unknown variant 'lesioned'"),
+    ({"connectomes": ["empirical", "lesioned"]}, "^config: key connectomes: unknown connectome variant 'lesioned'"),
     ({"task_settings": {"perceptual_decision": {"trials_per_conditon": 9}}},
      r"key task_settings.perceptual_decision: task 'perceptual_decision': invalid settings \['trials_per_conditon'\]"),
     ({"connectomes": ["shuffled"]}, "key connectomes: must include 'empirical'"),
@@ -43,6 +43,16 @@ BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
                                   "fixed": {"sigma": "lots"}}}, "entries": ["mine"]},
      r"parameter 'sigma' must be a number"),
     ({"rest": {"burn_in_s": 10}}, "^config: key 'rest.burn_in_s': 10 is less than the minimum of 60"),
+    ({"connectomes": ["empirical", "lesion-stroke"]},
+     "^config: key connectomes: variant 'lesion-stroke' names lesion 'stroke', which is neither built in"),
+    ({"connectomes": ["empirical", "geometric25-1"]}, "only shuffled and density take a percentage"),
+    ({"sampled_connectomes": [{"subjects": ["hcp-102311"], "variants": ["shuffled-1"]}]},
+     r"^config: key sampled_connectomes\[0\].subjects: \['hcp-102311'\] are not in the key subjects"),
+    ({"sampled_connectomes": [{"subjects": ["hcp-101309"], "variants": ["empirical"]}]},
+     r"pairs configured twice: \[\('hcp-101309', 'empirical'\)\]"),
+    ({"lesions": {"task-input": {"regions": ["left"]}}}, "key lesions.task-input: clashes with a built-in lesion"),
+    ({"lesions": {"mine": {"regions": ["left"], "scale": 2}}}, "^config: key 'lesions.mine.scale': 2 is greater"),
+    ({"unification": {"task_lesion": "stroke"}}, "key unification.task_lesion: 'stroke' is not a lesion"),
     ({"custom_entries": {"mine": {"description": "x", "kind": "model", "model": "rww_ei",
                                   "free": {"G": [0.1, 99.0]}}}, "entries": ["mine"]},
      r"parameter 'G' must lie in \[0.0, 50.0\]"),
@@ -58,3 +68,14 @@ def test_missing_config_file_and_hash_stability(tmp_path):
         load_config_file(tmp_path / "nope.yaml")
     a = check_config(BASE)
     assert config_hash(a) == config_hash(dict(reversed(list(a.items()))))
+
+
+def test_sampled_variants_run_on_their_subjects_only():
+    from fwbm_bench.config import connectome_pairs
+
+    config = check_config({"subjects": ["hcp-101309", "hcp-102311"], "entries": ["sc-as-fc"],
+                           "lesions": {"motor": {"regions": ["Precentral_L", "Precentral_R"], "scale": 0.5}},
+                           "sampled_connectomes": [{"subjects": ["hcp-102311"],
+                                                    "variants": ["shuffled-1", "lesion-motor"]}]})
+    assert connectome_pairs(config) == [("hcp-101309", "empirical"), ("hcp-102311", "empirical"),
+                                        ("hcp-102311", "shuffled-1"), ("hcp-102311", "lesion-motor")]

@@ -45,7 +45,7 @@ def leaderboard(tmp_path):
 
 def test_values_aggregates_and_coverage(leaderboard):
     ds = leaderboard
-    assert ds.sizes == {"entry": 2, "subject": 2, "connectome": 1, "benchmark": 3, "criterion": 5}
+    assert ds.sizes == {"entry": 2, "subject": 2, "connectome": 1, "benchmark": 3, "criterion": 5, "measure": 2}
     assert float(ds.benchmark_score.sel(entry="model-a", benchmark="hcp-fc-corr")) == pytest.approx(0.5625)
     # C2 = mean(fc 0.5625, fcd 0.25); C3 has no result (counts 0); overall = mean of 5 criteria
     c2 = float(ds.criterion_score.sel(entry="model-a", criterion="C2"))
@@ -114,3 +114,87 @@ def test_specificity_records_fill_every_subject_and_the_identification_rate(tmp_
     assert float(ds.identification_top1_ceiling.sel(entry="m")) == 1.0
     on_null = ds.status.sel(entry="m", connectome="shuffled", benchmark="hcp-identifiability").values
     assert set(on_null.astype(str)) == {"not applicable: specificity is scored on the empirical connectome"}
+
+
+def _unification_files(tmp_path, fc, task):
+    """Result files of entries scoring ``fc[entry][connectome]`` on hcp-fc-corr and
+    ``task[entry][connectome]`` on the one task benchmark, for both subjects."""
+    paths = []
+    for entry in fc:
+        for subject in ("hcp-1", "hcp-2"):
+            for connectome in fc[entry]:
+                rows = [{"benchmark": "hcp-fc-corr", "raw": fc[entry][connectome], "ceiling": 1.0,
+                         "score": fc[entry][connectome], "score_unclipped": fc[entry][connectome], "status": "ok"},
+                        {"benchmark": "delayed-response", "raw": task[entry][connectome], "ceiling": 1.0,
+                         "score": task[entry][connectome], "score_unclipped": task[entry][connectome], "status": "ok"}]
+                path = tmp_path / f"{entry}-{subject}-{connectome}.json"
+                write_json(path, {"entry": entry, "subject": subject, "connectome": connectome, "results": rows})
+                paths.append(path)
+    return paths
+
+
+def test_unification_scores_and_the_criteria_card(tmp_path):
+    variants = ["empirical", "shuffled-1", "geometric-1", "lesion-task-input", "lesion-task-input-random-1",
+                "lesion-task-input-random-2"]
+    fc = {"coupled": dict(zip(variants, [0.8, 0.2, 0.4, 0.8, 0.8, 0.8])),
+          "uncoupled": dict(zip(variants, [0.3] * 6))}
+    task = {"coupled": dict(zip(variants, [0.9, 0.3, 0.6, 0.1, 0.8, 0.6])),
+            "uncoupled": dict(zip(variants, [0.0] * 6))}
+    config = {"entries": ["coupled", "uncoupled"], "subjects": ["hcp-1", "hcp-2"], "connectomes": variants[:3],
+              "sampled_connectomes": [{"subjects": ["hcp-1"], "variants": variants[3:]}]}
+    registry = {k: b for k, b in benchmark_registry(["hcp"], ["working_memory"]).items()
+                if k in ("hcp-fc-corr", "delayed-response") or b.criterion == "U"}
+    cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""}}
+    paths = [p for p in _unification_files(tmp_path, fc, task) if "hcp-2-lesion" not in p.name]
+    ds = build_leaderboard(paths, [], [], config, registry, cards, "x")
+
+    def at(entry, benchmark, name="score", subject="hcp-1"):
+        return float(ds[name].sel(entry=entry, subject=subject, connectome="empirical", benchmark=benchmark))
+
+    # FC: 0.8 on the empirical connectome, nulls 0.2 and 0.4 -> (0.8 - 0.3) / 0.8
+    assert at("coupled", "structure-dependence-fc") == pytest.approx(0.5 / 0.8)
+    assert at("coupled", "structure-dependence-fc", "raw") == pytest.approx(0.5)
+    assert at("coupled", "structure-dependence-task") == pytest.approx((0.9 - 0.45) / 0.9)
+    np.testing.assert_allclose(ds.null_percentile.sel(entry="coupled").values, 100.0)
+    # the uncoupled entry scores the same on every connectome: no dependence, 50th percentile
+    assert at("uncoupled", "structure-dependence-fc") == 0.0
+    np.testing.assert_allclose(ds.null_percentile.sel(entry="uncoupled", measure="fc").values, 50.0)
+    # its task score is 0: nothing can depend on structure, scored 0 (not missing)
+    assert at("uncoupled", "structure-dependence-task") == 0.0
+    # lesion: random controls 0.8 and 0.6 (mean 0.7), the pathway lesion 0.1, intact 0.9
+    assert at("coupled", "lesion-specificity") == pytest.approx((0.7 - 0.1) / 0.9)
+    # lesions were sampled on hcp-1 only: hcp-2 is excluded, so the benchmark is fully covered
+    assert str(ds.status.sel(entry="coupled", subject="hcp-2", connectome="empirical",
+                             benchmark="lesion-specificity").item()).startswith("excluded")
+    assert float(ds.benchmark_coverage.sel(entry="coupled", benchmark="lesion-specificity")) == 1.0
+    # scope: fc 0.8 >= 0.5 and task 0.9 >= 0.5 -> 1; uncoupled: 0.3 and 0.0 -> 0
+    assert at("coupled", "explanatory-scope") == 1.0 and at("uncoupled", "explanatory-scope") == 0.0
+    # the fidelity curve: shuffled fraction 0 (empirical) and 1 (shuffled-1)
+    np.testing.assert_allclose(ds.fidelity_fc.sel(entry="coupled", subject="hcp-1").values, [0.8, 0.2])
+    # the card: C4 has no benchmark -> score 0, coverage 0, so no entry qualifies
+    assert float(ds.criterion_coverage.sel(entry="coupled", criterion="C4")) == 0.0
+    assert not ds.qualifies.sel(entry="coupled")
+    u = (0.5 / 0.8 + 0.45 / 0.9 + 0.6 / 0.9 + 1.0) / 4
+    assert float(ds.criterion_score.sel(entry="coupled", criterion="U")) == pytest.approx(u)
+
+
+def test_a_missing_unification_input_lowers_coverage_not_the_bar(tmp_path):
+    """Nulls configured but their results missing: structure dependence is missing (counts 0,
+    coverage < 1), never averaged over what happens to be there."""
+    variants = ["empirical", "shuffled-1"]
+    fc = {"m": {"empirical": 0.8, "shuffled-1": 0.2}}
+    task = {"m": {"empirical": 0.9, "shuffled-1": 0.3}}
+    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2"], "connectomes": variants}
+    registry = {k: b for k, b in benchmark_registry(["hcp"], ["working_memory"]).items()
+                if k in ("hcp-fc-corr", "delayed-response") or b.criterion == "U"}
+    cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""}}
+    paths = [p for p in _unification_files(tmp_path, fc, task) if p.name != "m-hcp-2-shuffled-1.json"]
+    ds = build_leaderboard(paths, [], [], config, registry, cards, "x")
+    # hcp-2's null result is missing: its structure dependence is missing, not computed without it
+    assert str(ds.status.sel(entry="m", subject="hcp-2", connectome="empirical",
+                             benchmark="structure-dependence-fc").item()).startswith("missing")
+    assert float(ds.benchmark_score.sel(entry="m", benchmark="structure-dependence-fc")) == pytest.approx(0.75 / 2)
+    assert float(ds.benchmark_coverage.sel(entry="m", benchmark="structure-dependence-fc")) == 0.5
+    # lesion specificity was configured nowhere: excluded for every subject -> coverage 0
+    assert float(ds.benchmark_coverage.sel(entry="m", benchmark="lesion-specificity")) == 0.0
+    assert float(ds.criterion_coverage.sel(entry="m", criterion="U")) < 1.0

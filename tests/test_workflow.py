@@ -44,10 +44,13 @@ def test_quick_preset_end_to_end(tmp_path):
     rest = rest_benchmarks("hcp")
     fc_only = [b for b in rest if not REST_METRICS[b.metric].needs_bold]
     # per subject: every rest benchmark, identifiability and the 4 task benchmarks (3 tasks) for
-    # the 3 models; the FC-only benchmarks and identifiability for sc-as-fc
+    # the 3 models; the FC-only benchmarks and identifiability for sc-as-fc; explanatory scope for
+    # all 4 (no nulls or lesions in this preset: structure dependence and lesion specificity excluded)
     n_task_benchmarks = sum(len(TASK_BENCHMARKS[task]) for task in TASK_BENCHMARKS)
     assert n_task_benchmarks == 4
-    assert ok.sum() == 2 * (3 * (len(rest) + 1 + n_task_benchmarks) + len(fc_only) + 1), ds.status.values[~ok]
+    assert ok.sum() == 2 * (3 * (len(rest) + 1 + n_task_benchmarks) + len(fc_only) + 1 + 4), ds.status.values[~ok]
+    excluded = ds.status.sel(connectome="empirical", benchmark="structure-dependence-fc").values.astype(str)
+    assert all(status.startswith("excluded: no null connectome") for status in excluded.ravel())
     assert np.isfinite(ds.decoded_p_correct.sel(entry="ww2006-selective", connectome="empirical").values).all()
     assert np.isfinite(ds.intrinsic_p_correct.sel(entry="ww2006-selective", connectome="empirical").values).all()
     assert np.isnan(ds.intrinsic_p_correct.sel(entry="rww-ei-fic").values).all()  # no selective populations
@@ -69,11 +72,27 @@ def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     counts = {line.split()[0]: int(line.split()[1]) for line in run.stdout.splitlines()
               if len(line.split()) == 2 and line.split()[1].isdigit()}
-    # default config: 4 subjects x 2 connectomes x 4 entries (x 3 tasks)
-    assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 8
-    assert counts["fit"] == counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 32
-    assert counts["run_task"] == 96 and counts["leaderboard"] == counts["report"] == 1
-    assert counts["specificity"] == 4  # one per entry, across subjects, on the empirical connectome
+    # default config: 4 subjects x empirical, 2 of them x 2 nulls, 1 of them x (a partial null, a
+    # lesion and its 2 random controls) = 12 (subject, connectome) pairs; 5 entries, 3 of them
+    # models that run 3 tasks; lesions run at the empirical fit (no fit of their own)
+    assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 12
+    assert counts["fit"] == 5 * (12 - 3)
+    assert counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 5 * 12
+    assert counts["run_task"] == 3 * 12 * 3 and counts["leaderboard"] == counts["report"] == 1
+    assert counts["specificity"] == 5  # one per entry, across subjects, on the empirical connectome
+
+
+def test_lesions_run_at_the_empirical_fit_and_group_needs_the_cohort(tmp_path):
+    work = _workdir(tmp_path)
+    target = "results/tasks/rww-ei-fic/hcp-101309/lesion-task-input/working_memory.json"
+    run = _snakemake(work, "-n", "--printshellcmds", target)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "results/fits/rww-ei-fic/hcp-101309/empirical.json" in run.stdout
+    assert "results/fits/rww-ei-fic/hcp-101309/lesion-task-input.json" not in run.stdout
+    run = _snakemake(work, "-n", "results/connectomes/hcp-101309/group.npz")
+    assert run.returncode == 0, run.stderr[-2000:]
+    for subject in ("hcp-101309", "hcp-102311", "hcp-131217", "hcp-211619"):  # the configured hcp subjects
+        assert f"results/subjects/{subject}.npz" in run.stdout
 
 
 def test_config_typo_stops_snakemake_with_one_line(tmp_path):
@@ -119,3 +138,46 @@ def test_structure_only_subjects_run_through_to_the_leaderboard(tmp_path):
     assert str(status.sel(entry="rww-ei-uncoupled", subject="tvb-76", benchmark="roitman2002-psychometric").item()).startswith("excluded")
     assert str(status.sel(entry="rww-ei-uncoupled", subject="gw-NAP_001", benchmark="roitman2002-psychometric").item()) == "ok"
     assert float(ds.benchmark_coverage.sel(entry="sc-as-fc", benchmark="hcp-fc-corr")) == 1.0
+
+
+VARIANTS_CONFIG = """
+subjects: [hcp-101309]
+connectomes: [empirical, shuffled-1, geometric-1, lesion-task-input, lesion-task-input-random-1]
+sampled_connectomes: []
+entries: [rww-ei-uncoupled, rww-ei-coupled, distance]
+custom_entries:
+  rww-ei-coupled: {description: "rWW-EI at G = 0.3, not fitted", kind: model, model: rww_ei, fixed: {G: 0.3}}
+tasks: [working_memory]
+rest: {segment_volumes: 100}
+task_settings: {working_memory: {trials_per_cue: 10}}
+"""
+
+
+@pytest.mark.slow
+def test_nulls_and_lesions_end_to_end(tmp_path):
+    """Structure dependence and lesion specificity of the uncoupled model are exactly 0 (its
+    dynamics ignore the connectome, and every variant runs on the same noise); so is the FC
+    structure dependence of the distance baseline, which never looks at the weights."""
+    work = _workdir(tmp_path)
+    (work / "config" / "variants.yaml").write_text(VARIANTS_CONFIG)
+    run = _snakemake(work, "--cores", "2", "--configfile", "config/variants.yaml")
+    assert run.returncode == 0, run.stderr[-3000:]
+    ds = xr.open_zarr(work / "results" / "leaderboard.zarr").load()
+    u = ds.sel(subject="hcp-101309", connectome="empirical")
+    for benchmark in ("structure-dependence-fc", "structure-dependence-task", "lesion-specificity"):
+        assert str(u.status.sel(entry="rww-ei-uncoupled", benchmark=benchmark).item()).startswith("ok"), benchmark
+        assert float(u.raw.sel(entry="rww-ei-uncoupled", benchmark=benchmark)) == 0.0, benchmark
+    assert float(u.null_percentile.sel(entry="rww-ei-uncoupled", measure="fc")) == 50.0
+    assert float(u.raw.sel(entry="distance", benchmark="structure-dependence-fc")) == 0.0
+    coupled = u.sel(entry="rww-ei-coupled")
+    for benchmark in ("structure-dependence-fc", "structure-dependence-task", "lesion-specificity",
+                      "explanatory-scope"):
+        assert str(coupled.status.sel(benchmark=benchmark).item()).startswith("ok"), benchmark
+    # the coupled model's FC does change on the nulls
+    fc = ds.score.sel(entry="rww-ei-coupled", subject="hcp-101309", benchmark="hcp-fc-corr")
+    assert fc.sel(connectome="empirical") != fc.sel(connectome="shuffled-1")
+    assert str(ds.status.sel(entry="rww-ei-coupled", subject="hcp-101309", connectome="shuffled-1",
+                             benchmark="structure-dependence-fc").item()).startswith("not applicable")
+    assert not ds.qualifies.any() and float(ds.criterion_coverage.sel(criterion="C4").max()) == 0.0
+    page = (work / "results" / "report" / "index.html").read_text()
+    assert 'id="criteria-card"' in page and 'id="unification"' in page

@@ -1,4 +1,4 @@
-"""Command line: ``fwbm-bench datasets | models | entries``.
+"""Command line: ``fwbm-bench datasets | models | entries | variants``.
 
 Listing commands print one line per registered item with a short description.
 """
@@ -37,13 +37,23 @@ def _entries(_args) -> None:
     from fwbm_bench.entries import BUILTIN_ENTRIES
 
     for name, entry in BUILTIN_ENTRIES.items():
-        print(f"{name:18s} {entry.kind:8s} {entry.description}")
+        print(f"{name:28s} {entry.kind:8s} {entry.description}")
+
+
+def _variants(_args) -> None:
+    from fwbm_bench.connectome import BUILTIN_LESIONS, GRAMMAR
+
+    print(f"connectome variants: {GRAMMAR}")
+    print("built-in lesions (lesion-<name>; add your own under the config key 'lesions'):")
+    for name, spec in BUILTIN_LESIONS.items():
+        print(f"  {name:18s} {spec['description']}")
 
 
 COMMANDS = {
     "datasets": (_datasets, "list the shipped datasets (subject ids are '<dataset>-<id>')"),
     "models": (_models, "list the registered node models"),
     "entries": (_entries, "list the built-in leaderboard entries"),
+    "variants": (_variants, "list the connectome variant names and the built-in lesions"),
 }
 
 

@@ -45,12 +45,43 @@ def _one_line(error: jsonschema.ValidationError) -> str:
     return f"key '{path}': {error.message}"
 
 
+def _check_variants(config: dict, where: str) -> None:
+    """Variant names parse, lesions they name exist, sampled subjects are configured ones."""
+    from fwbm_bench.connectome import lesion_specs, parse_variant
+
+    try:
+        lesions = lesion_specs(config["lesions"])
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    groups = [("connectomes", config["subjects"], config["connectomes"])] + [
+        (f"sampled_connectomes[{k}]", group["subjects"], group["variants"])
+        for k, group in enumerate(config["sampled_connectomes"])]
+    for key, subjects, variants in groups:
+        for variant in variants:
+            try:
+                parsed = parse_variant(variant)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: key {key}: {exc}") from None
+            if parsed.lesion is not None and parsed.lesion not in lesions:
+                raise ConfigError(f"{where}: key {key}: variant '{variant}' names lesion '{parsed.lesion}', which is "
+                                  f"neither built in nor under the key lesions (known: {', '.join(lesions)})")
+        unknown = [s for s in subjects if s not in config["subjects"]]
+        if unknown:
+            raise ConfigError(f"{where}: key {key}.subjects: {unknown} are not in the key subjects")
+    pairs = connectome_pairs(config)
+    repeated = sorted({pair for pair in pairs if pairs.count(pair) > 1})
+    if repeated:
+        raise ConfigError(f"{where}: key sampled_connectomes: (subject, variant) pairs configured twice: {repeated}")
+    if config["unification"]["task_lesion"] not in lesions:
+        raise ConfigError(f"{where}: key unification.task_lesion: '{config['unification']['task_lesion']}' is not "
+                          f"a lesion (known: {', '.join(lesions)})")
+
+
 def check_config(config: dict, where: str = "config") -> dict:
     """Validate ``config``, fill defaults, and check names against the registries.
 
     Returns a new dict; raises :class:`ConfigError` with a one-line message.
     """
-    from fwbm_bench.connectome import VARIANTS
     from fwbm_bench.data import dataset_of, get_dataset
     from fwbm_bench.entries import resolve_entries
     from fwbm_bench.tasks import TASKS, get_task
@@ -70,9 +101,7 @@ def check_config(config: dict, where: str = "config") -> dict:
     if abs(TASK_OUTPUT_PERIOD_MS / dt_ms - round(TASK_OUTPUT_PERIOD_MS / dt_ms)) > 1e-9:
         raise ConfigError(f"{where}: key 'simulation.dt_ms': must divide {TASK_OUTPUT_PERIOD_MS:g} ms "
                           f"(the task output period), found {dt_ms}")
-    for variant in config["connectomes"]:
-        if variant not in VARIANTS:
-            raise ConfigError(f"{where}: key connectomes: unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
+    _check_variants(config, where)
     for task in config["tasks"]:
         if task not in TASKS:
             raise ConfigError(f"{where}: key tasks: unknown task '{task}' (known: {', '.join(TASKS)})")
@@ -117,3 +146,12 @@ def load_config_file(path) -> dict:
     if not isinstance(content, dict):
         raise ConfigError(f"{path}: expected a mapping of config keys, found {type(content).__name__}")
     return check_config(content, where=str(path))
+
+
+def connectome_pairs(config: dict) -> list[tuple[str, str]]:
+    """(subject, connectome variant) pairs a validated config runs: every variant of
+    ``connectomes`` on every subject, then those of ``sampled_connectomes`` on its subjects."""
+    pairs = [(s, c) for s in config["subjects"] for c in config["connectomes"]]
+    for group in config.get("sampled_connectomes", []):
+        pairs += [(s, c) for s in group["subjects"] for c in group["variants"]]
+    return pairs

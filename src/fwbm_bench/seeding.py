@@ -12,3 +12,9 @@ def derive_seed(*parts) -> int:
     """
     text = "/".join(str(part) for part in parts)
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+#: the connectome name in every simulation seed: all variants of a subject (nulls, lesions) run
+#: on the noise of its empirical connectome (common random numbers), so a score difference
+#: between variants is caused by structure, not by a different noise realisation
+NOISE_STREAM = "empirical"

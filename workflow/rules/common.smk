@@ -3,7 +3,9 @@ import sys
 
 from snakemake.utils import validate
 
-from fwbm_bench.config import SCHEMA_PATH, check_config
+from fwbm_bench.config import SCHEMA_PATH, check_config, connectome_pairs
+from fwbm_bench.connectome import parse_variant
+from fwbm_bench.entries import resolve_entries
 from fwbm_bench.errors import ConfigError
 
 try:
@@ -13,9 +15,14 @@ except ConfigError as _error:
 validate(config, str(SCHEMA_PATH))  # fills the schema's defaults into `config`
 
 SUBJECTS = config["subjects"]
-CONNECTOMES = config["connectomes"]
 ENTRIES = config["entries"]
+# baselines predict FC without dynamics: they run no task jobs (the leaderboard marks them)
+MODEL_ENTRIES = [name for name, e in resolve_entries(ENTRIES, config["custom_entries"]).items() if e.is_model]
 TASKS = config["tasks"]
+# (subject, connectome) pairs: every variant of `connectomes` on every subject, the
+# `sampled_connectomes` variants on their sample of subjects
+PAIRS = connectome_pairs(config)
+CONNECTOMES = list(dict.fromkeys(c for _, c in PAIRS))
 
 
 wildcard_constraints:
@@ -25,5 +32,30 @@ wildcard_constraints:
     task="[^/]+",
 
 
-def all_combinations(pattern, **extra):
-    return expand(pattern, entry=ENTRIES, subject=SUBJECTS, connectome=CONNECTOMES, **extra)
+def all_combinations(pattern, pairs=PAIRS, entries=ENTRIES, **extra):
+    """`pattern` for every entry and (subject, connectome) pair, and every value of `extra`."""
+    return [
+        path
+        for entry in entries
+        for subject, connectome in pairs
+        for path in expand(pattern, entry=entry, subject=subject, connectome=connectome, **extra)
+    ]
+
+
+def fitted_pairs():
+    """Pairs that are fitted on their own connectome (lesions run at the empirical fit)."""
+    return [(s, c) for s, c in PAIRS if not parse_variant(c).uses_empirical_fit]
+
+
+def fit_of(wildcards):
+    """The fit a (entry, subject, connectome) runs at: a lesion perturbs the empirically fitted model."""
+    connectome = "empirical" if parse_variant(wildcards.connectome).uses_empirical_fit else wildcards.connectome
+    return f"results/fits/{wildcards.entry}/{wildcards.subject}/{connectome}.json"
+
+
+def cohort_of(wildcards):
+    """Subject files the `group` variant of a subject is built from: its dataset's configured subjects."""
+    if wildcards.connectome != "group":
+        return []
+    dataset = wildcards.subject.split("-", 1)[0]
+    return [f"results/subjects/{s}.npz" for s in SUBJECTS if s.split("-", 1)[0] == dataset]

@@ -11,12 +11,14 @@ rule prepare_subject:
 
 rule prepare_connectome:
     input:
-        "results/subjects/{subject}.npz",
+        subject="results/subjects/{subject}.npz",
+        cohort=cohort_of,
     output:
         "results/connectomes/{subject}/{connectome}.npz",
     log:
         "results/logs/prepare_connectome/{subject}/{connectome}.log",
     params:
         normalisation=config["connectome"]["normalisation"],
+        lesions=config["lesions"],
     script:
         "../scripts/prepare_connectome.py"

@@ -13,7 +13,7 @@ rule score_rest:
     input:
         subject="results/subjects/{subject}.npz",
         observables="results/observables/{entry}/{subject}/{connectome}.npz",
-        fit="results/fits/{entry}/{subject}/{connectome}.json",
+        fit=fit_of,
     output:
         "results/scores/{entry}/{subject}/{connectome}.json",
     log:

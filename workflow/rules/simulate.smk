@@ -16,7 +16,7 @@ rule simulate_rest:
     input:
         subject="results/subjects/{subject}.npz",
         connectome="results/connectomes/{subject}/{connectome}.npz",
-        fit="results/fits/{entry}/{subject}/{connectome}.json",
+        fit=fit_of,
     output:
         "results/rest/{entry}/{subject}/{connectome}.npz",
     log:

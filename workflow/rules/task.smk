@@ -1,7 +1,7 @@
 rule run_task:
     input:
         connectome="results/connectomes/{subject}/{connectome}.npz",
-        fit="results/fits/{entry}/{subject}/{connectome}.json",
+        fit=fit_of,
     output:
         "results/tasks/{entry}/{subject}/{connectome}/{task}.json",
     log:

@@ -8,10 +8,12 @@ the config, never by editing this list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from fwbm_bench.connectome import Connectome, connectome_seed
+from fwbm_bench.connectome.nulls import pair_distances, shuffled_weights
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.models import get_model
 
@@ -27,14 +29,27 @@ class Entry:
     model: str | None = None
     fixed: dict = field(default_factory=dict)
     free: dict = field(default_factory=dict)  # parameter -> grid of values (at most MAX_FREE)
+    #: "shuffled": the model runs on a weight-shuffled copy of whatever connectome it is given
+    #: (a shuffled-SC baseline of a real model); None: on the connectome itself
+    connectome_null: str | None = None
 
     @property
     def is_model(self) -> bool:
         return self.kind == "model"
 
+    def model_connectome(self, connectome: Connectome) -> Connectome:
+        """The connectome this entry's model runs on, given the job's ``connectome``."""
+        if self.connectome_null is None:
+            return connectome
+        seed = connectome_seed(connectome.subject_id, f"{connectome.variant}/{self.name}")
+        return replace(connectome, weights=shuffled_weights(connectome.weights, seed),
+                       variant=f"{connectome.variant} (shuffled for {self.name})")
+
     def validate(self, where: str) -> Entry:
         if self.kind not in ("model", "baseline"):
             raise ConfigError(f"{where}: kind must be 'model' or 'baseline', found '{self.kind}'")
+        if self.connectome_null not in (None, "shuffled"):
+            raise ConfigError(f"{where}: connectome_null must be 'shuffled' or absent, found {self.connectome_null!r}")
         if self.kind == "baseline":
             if self.name not in BASELINE_PREDICTORS:
                 raise ConfigError(f"{where}: unknown baseline '{self.name}' (known: {', '.join(BASELINE_PREDICTORS)})")
@@ -59,7 +74,20 @@ def _sc_as_fc(connectome) -> np.ndarray:
     return connectome.weights
 
 
-BASELINE_PREDICTORS = {"sc-as-fc": _sc_as_fc}
+def _distance(connectome) -> np.ndarray | None:
+    """exp(-d / mean d) of the Euclidean distances d between region centres: nearby regions
+    covary more (e.g. Messe 2020, Hum Brain Mapp 41:1167); None without centres."""
+    if connectome.centres is None:
+        return None
+    distance = pair_distances(connectome.tract_lengths_mm, connectome.centres)
+    off_diagonal = ~np.eye(distance.shape[0], dtype=bool)
+    predicted = np.exp(-distance / distance[off_diagonal].mean())
+    np.fill_diagonal(predicted, 1.0)
+    return predicted
+
+
+#: baselines that predict FC directly from the connectome: name -> function (Connectome -> FC or None)
+BASELINE_PREDICTORS = {"sc-as-fc": _sc_as_fc, "distance": _distance}
 
 # FC peaks near G = 0.4 on HCP-80; beyond ~0.5 the noisy network leaves the 3 Hz state that FIC
 # is solved for (rates > 10 Hz), and its FC is then confused with sub-critical FC by any FC fit
@@ -76,8 +104,15 @@ BUILTIN_ENTRIES = {
               "coupling (Mejias & Wang 2022); G = 0.1 fixed: chosen on hcp-101309's perceptual-decision task "
               "(stimulus information reaches the readout regions before noise-driven transitions do), "
               "not fitted to resting FC", "model", "ww2006_selective", {"G": 0.1}, {}),
+        Entry("rww-ei-fic-shuffled-sc", "baseline: rww-ei-fic run on a weight-shuffled copy of the connectome "
+              "(G fitted the same way, on the shuffled copy): the floor for what the real wiring adds", "model",
+              "rww_ei", {}, {"G": _G_GRID}, connectome_null="shuffled"),
+        Entry("ww2006-selective-shuffled-sc", "baseline: ww2006-selective run on a weight-shuffled copy of the "
+              "connectome", "model", "ww2006_selective", {"G": 0.1}, {}, connectome_null="shuffled"),
         Entry("sc-as-fc", "baseline: the normalised structural connectome used as predicted FC",
               "baseline"),
+        Entry("distance", "baseline: exp(-d / mean d) of the Euclidean distance d between region centres used "
+              "as predicted FC (subjects with centres only)", "baseline"),
     )
 }
 

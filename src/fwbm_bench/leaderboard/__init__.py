@@ -1,7 +1,13 @@
 """The leaderboard: one Zarr store built from every job's small result file."""
 
-from fwbm_bench.leaderboard.build import SCHEMA_VERSION, build_leaderboard, leaderboard_table, raw_ceiling_table
+from fwbm_bench.leaderboard.build import SCHEMA_VERSION, build_leaderboard
 from fwbm_bench.leaderboard.store import open_leaderboard, write_leaderboard
+from fwbm_bench.leaderboard.tables import (
+    criteria_card_table,
+    leaderboard_table,
+    raw_ceiling_table,
+    unification_table,
+)
 
-__all__ = ["SCHEMA_VERSION", "build_leaderboard", "leaderboard_table", "open_leaderboard", "raw_ceiling_table",
-           "write_leaderboard"]
+__all__ = ["SCHEMA_VERSION", "build_leaderboard", "criteria_card_table", "leaderboard_table", "open_leaderboard",
+           "raw_ceiling_table", "unification_table", "write_leaderboard"]

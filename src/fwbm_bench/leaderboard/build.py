@@ -19,11 +19,13 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from fwbm_bench import __version__
-from fwbm_bench.scoring import CRITERIA, EXCLUDED, aggregate
+from fwbm_bench.config import connectome_pairs
+from fwbm_bench.connectome import parse_variant
+from fwbm_bench.leaderboard.unification import MEASURES, unification
+from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING_SCORE, criteria_card
 
 SCHEMA_VERSION = 1
 _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
@@ -38,18 +40,22 @@ def _git_commit() -> str:
 
 
 def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry: dict,
-                      dataset_cards: dict, config_digest: str) -> xr.Dataset:
+                      dataset_cards: dict, config_digest: str, baselines=()) -> xr.Dataset:
     """Leaderboard dataset from result JSONs (rest scores, tasks) and fit JSONs.
 
     ``dataset_cards``: dataset name -> card dict (``has_bold`` decides which subjects the
     resting-state benchmarks apply to).
 
     ``cost_rows``: iterable of dicts (entry, subject, connectome, wall_s, max_rss_mb).
+
+    ``baselines``: entries without dynamics; they run no tasks, and their task benchmarks are
+    marked not applicable.
     """
     has_bold = {name: bool(card.get("has_bold", True)) for name, card in dataset_cards.items()}
     entries = list(config["entries"])
     subjects = list(config["subjects"])
-    connectomes = list(config["connectomes"])
+    run_pairs = connectome_pairs(config)
+    connectomes = list(dict.fromkeys(c for _, c in run_pairs))
     benchmarks = list(registry)
     shape = (len(entries), len(subjects), len(connectomes), len(benchmarks))
     values = {name: np.full(shape, np.nan) for name in _ROW_FIELDS}
@@ -62,6 +68,16 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                 status[:, s, :, k] = f"{EXCLUDED}benchmark of dataset '{owner}'"
             elif owner and not has_bold.get(dataset, False):
                 status[:, s, :, k] = f"{EXCLUDED}subject has no BOLD"
+    for s, subject in enumerate(subjects):
+        for c, connectome in enumerate(connectomes):
+            if (subject, connectome) not in run_pairs:
+                status[:, s, c, :] = f"{EXCLUDED}connectome variant not run on this subject (sampled_connectomes)"
+    for e, entry in enumerate(entries):
+        if entry in baselines:
+            for k, benchmark in enumerate(benchmarks):
+                if registry[benchmark].criterion == "C3":
+                    status[e, :, :, k] = np.where(np.char.startswith(status[e, :, :, k].astype(str), EXCLUDED),
+                                                  status[e, :, :, k], BASELINE_NO_TASKS)
     for c, connectome in enumerate(connectomes):
         for k, benchmark in enumerate(benchmarks):
             if registry[benchmark].empirical_only and connectome != "empirical":
@@ -97,10 +113,28 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                     if row.get(name) is not None:
                         values[name][where] = row[name]
 
+    united = unification(values["score"], status, subjects, connectomes, benchmarks, registry, run_pairs,
+                         config.get("unification", {}).get("task_lesion", "task-input"))
+    empirical = connectomes.index("empirical")
+    for (e, s, benchmark), row in united["rows"].items():
+        if benchmark not in index["benchmark"]:
+            continue
+        where = (e, s, empirical, index["benchmark"][benchmark])
+        status[where] = row["status"]
+        for name in _ROW_FIELDS:
+            values[name][where] = row.get(name, np.nan)
+
     dims4 = ("entry", "subject", "connectome", "benchmark")
     data = {name: (dims4, array) for name, array in values.items()}
-    data["status"] = (dims4, status.astype(str))
     coords_extra = {}
+    data["null_percentile"] = (("entry", "subject", "measure"), united["percentile"])
+    data["task_performance"] = (("entry", "subject", "connectome"), united["task_performance"])
+    fractions = united["fidelity"]["fc"][0]
+    if len(fractions) > 1:  # the fidelity curve needs shuffled variants besides the empirical one
+        coords_extra["shuffled_fraction"] = fractions
+        for measure, (_, curve) in united["fidelity"].items():
+            data[f"fidelity_{measure}"] = (("entry", "subject", "shuffled_fraction"), curve)
+    data["status"] = (dims4, status.astype(str))
     for name, (dim, coords, array) in curves.items():  # task behaviour curves (tasks.*.run)
         data[name] = (("entry", "subject", "connectome", dim), array)
         coords_extra[dim] = coords
@@ -126,12 +160,20 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     data["wall_s"] = (("entry", "subject", "connectome"), wall)
     data["max_rss_mb"] = (("entry", "subject", "connectome"), rss)
 
+    roles = [parse_variant(c).role for c in connectomes]
     ds = xr.Dataset(data, coords={"entry": entries, "subject": subjects, "connectome": connectomes,
-                                  "benchmark": benchmarks, "criterion": list(CRITERIA), **coords_extra})
+                                  "connectome_role": ("connectome", roles), "benchmark": benchmarks,
+                                  "criterion": list(CRITERIA), "measure": list(MEASURES), **coords_extra})
     ds = add_aggregates(ds, registry)
     ds["raw"].attrs["description"] = "metric value of the entry vs the held-out empirical data (similarity)"
     ds["ceiling"].attrs["description"] = "same metric between the two empirical halves (split-half ceiling)"
     ds["score"].attrs["description"] = "raw / ceiling clipped to [0, 1]"
+    ds["task_performance"].attrs["description"] = (
+        "mean of the C3 (task) benchmark scores per entry, subject and connectome variant; NaN where a result is "
+        "missing or the variant was not run")
+    ds["null_percentile"].attrs["description"] = (
+        "percentile (0-100) of the empirical-connectome score among the subject's full nulls, ties counting half "
+        "(50 = indistinguishable from the nulls)")
     ds["identification_top1"].attrs["description"] = (
         "fraction of subjects whose predicted FC correlates best with their own held-out FC (empirical "
         "connectome; chance = 1 / number of subjects)")
@@ -174,54 +216,20 @@ def add_aggregates(ds: xr.Dataset, registry: dict) -> xr.Dataset:
         benchmark_score = np.where(n_applicable > 0, np.where(scored, score, 0.0).sum(axis=1) / n_applicable, np.nan)
         benchmark_coverage = np.where(n_applicable > 0, scored.sum(axis=1) / n_applicable, 0.0)
     benchmarks = [str(b) for b in ds.benchmark.values]
-    n_entries = ds.sizes["entry"]
-    criterion_score = np.zeros((n_entries, len(CRITERIA)))
-    criterion_coverage = np.zeros((n_entries, len(CRITERIA)))
-    for c, criterion in enumerate(CRITERIA):
-        children = [k for k, b in enumerate(benchmarks) if registry[b].criterion == criterion]
-        if not children:
-            continue
-        for e in range(n_entries):
-            criterion_score[e, c], _ = aggregate(list(benchmark_score[e, children]))
-            criterion_coverage[e, c] = float(np.mean(benchmark_coverage[e, children]))
+    cards = [criteria_card(dict(zip(benchmarks, benchmark_score[e])), dict(zip(benchmarks, benchmark_coverage[e])),
+                           registry) for e in range(ds.sizes["entry"])]
+    criterion_score = np.array([[card["criteria"][c][0] for c in CRITERIA] for card in cards])
+    criterion_coverage = np.array([[card["criteria"][c][1] for c in CRITERIA] for card in cards])
     dims = ("entry", "benchmark")
-    return ds.assign(
+    ds = ds.assign(
         benchmark_score=(dims, benchmark_score),
         benchmark_coverage=(dims, benchmark_coverage),
         criterion_score=(("entry", "criterion"), criterion_score),
         criterion_coverage=(("entry", "criterion"), criterion_coverage),
-        overall=(("entry",), criterion_score.mean(axis=1)),
-        overall_coverage=(("entry",), criterion_coverage.mean(axis=1)),
+        overall=(("entry",), np.array([card["overall"][0] for card in cards])),
+        overall_coverage=(("entry",), np.array([card["overall"][1] for card in cards])),
+        qualifies=(("entry",), np.array([card["qualifies"] for card in cards])),
     )
-
-
-def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
-    """One row per entry, best first: overall, coverage, criteria, benchmark scores."""
-    table = pd.DataFrame({"entry": ds.entry.values, "overall": ds.overall.values,
-                          "coverage": ds.overall_coverage.values})
-    for criterion in ds.criterion.values:
-        table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
-    for benchmark in ds.benchmark.values:
-        table[str(benchmark)] = ds.benchmark_score.sel(benchmark=benchmark).values
-    reference = reference_connectome(ds)
-    for name in ds.data_vars:
-        if str(name).startswith("fitted_"):
-            table[f"{name} (mean)"] = ds[name].sel(connectome=reference).mean("subject").values
-    if "identification_top1" in ds:
-        table["identification_top1"] = ds.identification_top1.values
-    return table.sort_values("overall", ascending=False).reset_index(drop=True)
-
-
-def raw_ceiling_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Mean raw value and mean ceiling over the scored subjects, per entry and benchmark, on the
-    empirical connectome: rows (entry, benchmark), columns raw, ceiling, n_subjects."""
-    reference = reference_connectome(ds)
-    ok = ds.status.sel(connectome=reference) == "ok"
-    raw = ds.raw.sel(connectome=reference).where(ok)
-    ceiling = ds.ceiling.sel(connectome=reference).where(ok)
-    table = pd.DataFrame({
-        "raw": raw.mean("subject").to_series(),
-        "ceiling": ceiling.mean("subject").to_series(),
-        "n_subjects": ok.sum("subject").to_series(),
-    })
-    return table[table.n_subjects > 0].reset_index()
+    ds["qualifies"].attrs["description"] = (f"fWBM criteria card: every criterion (C1-C4, U) scores >= "
+                                            f"{QUALIFYING_SCORE} (missing benchmarks count 0)")
+    return ds

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fwbm_bench.config import config_hash
 from fwbm_bench.data import dataset_of, get_dataset
+from fwbm_bench.entries import resolve_entries
 from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
 from fwbm_bench.report import write_report
 from fwbm_bench.scoring import benchmark_registry
@@ -36,8 +37,10 @@ def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, co
     cards = {name: get_dataset(name, config["user_datasets"]).card.as_dict() for name in sorted(datasets)}
     with_bold = sorted(name for name, card in cards.items() if card["has_bold"])
     registry = benchmark_registry(with_bold, config["tasks"])
+    entries = resolve_entries(config["entries"], config.get("custom_entries"))
     ds = build_leaderboard(result_files, fit_files, read_cost_rows(benchmark_files, benchmark_root),
-                           config, registry, cards, config_hash(config))
+                           config, registry, cards, config_hash(config),
+                           baselines=[name for name, entry in entries.items() if not entry.is_model])
     write_leaderboard(ds, zarr_path)
     temporary = Path(f"{csv_path}.tmp")
     leaderboard_table(ds).to_csv(temporary, index=False, float_format="%.4f")

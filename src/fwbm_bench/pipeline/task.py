@@ -12,7 +12,8 @@ from fwbm_bench.entries import entry_named
 from fwbm_bench.errors import InputError
 from fwbm_bench.models import get_model
 from fwbm_bench.pipeline.io import read_json, write_json
-from fwbm_bench.scoring import EXCLUDED, TASK_BENCHMARKS, normalise
+from fwbm_bench.scoring import BASELINE_NO_TASKS, EXCLUDED, TASK_BENCHMARKS, normalise
+from fwbm_bench.seeding import NOISE_STREAM
 from fwbm_bench.tasks import get_task
 from fwbm_bench.tasks.contracts import atlas_of
 
@@ -27,13 +28,13 @@ def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, c
                    output_path) -> None:
     """Result JSON: one row per benchmark of the task, and the task's behaviour record."""
     entry = entry_named(entry_name, config.get("custom_entries"))
-    connectome = Connectome.load(connectome_path)
+    connectome = entry.model_connectome(Connectome.load(connectome_path))
     fit = read_json(fit_path)
     benchmarks = TASK_BENCHMARKS[task_name]
     result = {"entry": entry.name, "subject": connectome.subject_id, "connectome": connectome.variant,
               "task": task_name}
     if not entry.is_model:
-        result["results"] = _rows(benchmarks, "not applicable: baseline has no dynamics to run a task")
+        result["results"] = _rows(benchmarks, BASELINE_NO_TASKS)
         write_json(output_path, result)
         return
     task = get_task(task_name, **config.get("task_settings", {}).get(task_name, {}))
@@ -47,7 +48,7 @@ def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, c
     started = time.perf_counter()
     behaviour = task.run(
         get_model(entry.model), connectome, fit["params"],
-        seed_parts=(entry.name, connectome.subject_id, connectome.variant, task_name),
+        seed_parts=(entry.name, connectome.subject_id, NOISE_STREAM, task_name),
         dt_ms=simulation.get("dt_ms", 1.0),
         conduction_speed_m_per_s=simulation.get("conduction_speed_m_per_s", 10.0),
     )

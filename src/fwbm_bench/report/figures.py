@@ -67,3 +67,50 @@ def psychometric_figure(ds) -> bytes | None:
     right.set_ylabel("mean correct RT (ms; decoded: from stimulus onset)")
     left.legend(fontsize=6)
     return _png(figure)
+
+
+def unification_figure(ds) -> bytes | None:
+    """Left: FC and task scores against the shuffled fraction of node pairs (the fidelity curve).
+    Right: task performance intact, after the task-pathway lesion and after its random controls."""
+    import json
+
+    fidelity = "fidelity_fc" in ds
+    roles = [str(r) for r in ds.connectome_role.values]
+    task_lesion = json.loads(ds.attrs["config"]).get("unification", {}).get("task_lesion", "task-input")
+    lesion = [str(c) for c, r in zip(ds.connectome.values, roles) if r == "lesion" and f"lesion-{task_lesion}" == c]
+    controls = [str(c) for c, r in zip(ds.connectome.values, roles)
+                if r == "lesion-control" and str(c).startswith(f"lesion-{task_lesion}-random-")]
+    if not fidelity and not (lesion and controls):
+        return None
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+    entries = [str(e) for e in ds.entry.values]
+    if fidelity:
+        fractions = ds.shuffled_fraction.values
+        for k, entry in enumerate(entries):
+            for measure, style in (("fc", "o-"), ("task", "s--")):
+                curve = ds[f"fidelity_{measure}"].sel(entry=entry).mean("subject", skipna=True).values
+                if np.isfinite(curve).sum() > 1:
+                    right_label = f"{entry} ({'FC fit' if measure == 'fc' else 'tasks'})"
+                    left.plot(fractions, curve, style, color=f"C{k}", label=right_label)
+        left.set_xlabel("fraction of node pairs shuffled (0 = empirical)")
+        left.set_ylabel("normalised score")
+        left.set_ylim(0, 1)
+        left.legend(fontsize=6)
+        left.set_title("connectome fidelity", fontsize=9)
+    if lesion and controls:
+        performance = ds.task_performance
+        width = 0.8 / 3
+        for j, (label, columns) in enumerate((("intact", ["empirical"]), (f"lesion-{task_lesion}", lesion),
+                                              ("size-matched random", controls))):
+            heights = []
+            for entry in entries:
+                lesioned_subjects = np.isfinite(performance.sel(entry=entry, connectome=lesion[0]).values)
+                values = performance.sel(entry=entry, connectome=columns).values[lesioned_subjects]
+                heights.append(float(np.mean(values)) if values.size and np.isfinite(values).all() else np.nan)
+            right.bar(np.arange(len(entries)) + j * width, heights, width, label=label, color=f"C{j + 6}")
+        right.set_xticks(np.arange(len(entries)) + width, entries, rotation=20, fontsize=7, ha="right")
+        right.set_ylabel("task performance (mean C3 score)")
+        right.set_ylim(0, 1)
+        right.legend(fontsize=6)
+        right.set_title("lesion specificity (lesioned subjects)", fontsize=9)
+    return _png(figure)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fwbm_bench.leaderboard import leaderboard_table, raw_ceiling_table
-from fwbm_bench.report.figures import criteria_figure, psychometric_figure
+from fwbm_bench.leaderboard import criteria_card_table, leaderboard_table, raw_ceiling_table, unification_table
+from fwbm_bench.report.figures import criteria_figure, psychometric_figure, unification_figure
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.sortable th').forEach(function (th) {
@@ -57,6 +57,12 @@ def write_report(ds, output_path) -> None:
     header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in table.columns)
     rows = _rows(table.itertuples(index=False))
     raw_rows = _rows(raw_ceiling_table(ds).itertuples(index=False))
+    card = criteria_card_table(ds)
+    card_header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in card.columns)
+    card_rows = _rows(card.itertuples(index=False))
+    unified = unification_table(ds)
+    unified_header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in unified.columns)
+    unified_rows = _rows(unified.itertuples(index=False))
     benchmarks = json.loads(ds.attrs["benchmarks"])
     benchmark_rows = _rows([b[k] for k in ("identifier", "version", "criterion", "description", "ceiling", "citation")]
                            for b in benchmarks.values())
@@ -83,6 +89,20 @@ subject's own other half) and aggregated benchmark &rarr; criterion &rarr; overa
 counts 0, and coverage tells what fraction was scored. Click a column header to sort.</p>
 <table class="sortable" id="leaderboard"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>
 {_image(criteria_figure(ds), "Criterion scores per entry")}
+<h2>fWBM criteria card</h2>
+<p>C1 structural grounding, C2 dynamical realism, C3 functional competence, C4 mappable observables,
+U unification (Senden et al. 2026). Each criterion is the mean of its benchmarks with missing ones
+counting 0; coverage is the fraction that was scored. An entry qualifies when every criterion reaches
+the threshold in the last column.</p>
+<table class="sortable" id="criteria-card"><thead><tr>{card_header}</tr></thead><tbody>{card_rows}</tbody></table>
+<h2>Unification</h2>
+<p>Structure dependence: the share of the empirical-connectome score lost on null connectomes
+(shuffled, geometry-preserving, degree-preserving; each refitted, all on the same noise as the
+empirical run), with the percentile of the empirical score among the nulls. Lesion specificity: the
+task performance lost to a lesion of the task's input-to-readout path beyond what size-matched
+random lesions cost. Explanatory scope: the fraction of C1-C4 benchmarks scoring at least 0.5.</p>
+<table class="sortable" id="unification"><thead><tr>{unified_header}</tr></thead><tbody>{unified_rows}</tbody></table>
+{_image(unification_figure(ds), "Fidelity curve (score vs shuffled fraction) and task performance after the pathway lesion vs random lesions")}
 <h2>Raw values and ceilings</h2>
 <p>Mean over the scored subjects, empirical connectome: the metric of the entry against the held-out
 half, and the same metric between the subject's two halves.</p>

@@ -61,20 +61,23 @@ _REST = (
 )
 
 
-#: benchmarks whose scores changed since version 1: 2 = fit by FC RMSE on a 0-0.5 grid (was FC r, 0-0.35)
-_REST_VERSIONS = {"fc-corr": 2, "fcd-ks": 2}
+#: versions of the rest benchmarks. fc-corr and fcd-ks 2: fit by FC RMSE on a 0-0.5 grid (was FC r,
+#: 0-0.35); every rest benchmark +1 when the BOLD forward model moved to a 10 ms drive
+#: (pipeline.rest.BOLD_DRIVE_PERIOD_MS, < 1 % change in BOLD)
+_REST_VERSIONS = {"fc-corr": 3, "fcd-ks": 3}
+_REST_DEFAULT_VERSION = 2
 
 
 def rest_benchmarks(dataset: str) -> list[Benchmark]:
     """Resting-state benchmarks of a dataset with BOLD (metrics in :mod:`fwbm_bench.metrics`)."""
-    return [Benchmark(f"{dataset}-{suffix}", dataset, _REST_VERSIONS.get(suffix, 1), metric, criterion, _SPLIT_HALF,
+    return [Benchmark(f"{dataset}-{suffix}", dataset, _REST_VERSIONS.get(suffix, _REST_DEFAULT_VERSION), metric, criterion, _SPLIT_HALF,
                       _RATIO, description, citation)
             for suffix, metric, criterion, description, citation in _REST]
 
 
 def identifiability_benchmark(dataset: str) -> Benchmark:
     """Individual specificity of a dataset with at least two BOLD subjects (pipeline.specificity)."""
-    return Benchmark(f"{dataset}-identifiability", dataset, 1, "identifiability", "C1",
+    return Benchmark(f"{dataset}-identifiability", dataset, 2, "identifiability", "C1",  # 2: 10 ms BOLD drive
                      "the same from the subjects' train halves vs their held-out halves", _RATIO,
                      "differential identifiability: r(own predicted FC, own held-out FC) minus the mean r "
                      "with the other subjects' held-out FCs", "Amico & Goni 2018, Sci Rep 8:8254",
@@ -115,8 +118,36 @@ TASK_BENCHMARKS = {
 }
 
 
+_NULL_CITATION = "Vasa & Misic 2022, Nat Rev Neurosci 23:493 (null models in network neuroscience)"
+_EMPIRICAL_CEILING = "the entry's own score on the empirical connectome (all of it lost = 1)"
+
+#: unification benchmarks, computed by the leaderboard from the other benchmarks' scores on the
+#: connectome variants (:mod:`fwbm_bench.metrics.unification`); stored on the empirical connectome
+UNIFICATION_BENCHMARKS = (
+    Benchmark("structure-dependence-fc", "", 1, "structure_dependence", "U", _EMPIRICAL_CEILING,
+              "(empirical - mean over nulls) / empirical, clipped to [0, 1]",
+              "FC-fit score (<dataset>-fc-corr) on the empirical connectome vs on the subject's full nulls "
+              "(shuffled, geometric, rewired), each refitted; null percentile stored beside it",
+              _NULL_CITATION, empirical_only=True),
+    Benchmark("structure-dependence-task", "", 1, "structure_dependence", "U", _EMPIRICAL_CEILING,
+              "(empirical - mean over nulls) / empirical, clipped to [0, 1]",
+              "task performance (mean of the C3 benchmark scores) on the empirical connectome vs on the "
+              "subject's full nulls", "Suarez et al. 2021, Nat Mach Intell 3:536", empirical_only=True),
+    Benchmark("lesion-specificity", "", 1, "lesion_specificity", "U",
+              "the intact task performance (pathway lesion abolishes it, random lesions cost nothing = 1)",
+              "(mean over random controls - pathway lesion) / intact, clipped to [0, 1]",
+              "task performance (mean C3 score) after lesioning the task's input-to-readout path "
+              "(unification.task_lesion) vs after size-matched random lesions",
+              "Alstott et al. 2009, PLoS Comput Biol 5:e1000408", empirical_only=True),
+    Benchmark("explanatory-scope", "", 1, "explanatory_scope", "U", _PERFECT,
+              "fraction of the subject's C1-C4 benchmarks with a normalised score >= 0.5 (missing = not explained)",
+              "how much of the benchmark suite one parameter set explains",
+              "Senden et al. 2026 (fWBM criteria)", empirical_only=True),
+)
+
+
 def benchmark_registry(datasets_with_bold, tasks=tuple(TASK_BENCHMARKS)) -> dict[str, Benchmark]:
-    """Benchmarks of the resting-state datasets and of the configured ``tasks``."""
+    """Benchmarks of the resting-state datasets, of the configured ``tasks``, and of unification."""
     registry = {}
     for dataset in datasets_with_bold:
         for benchmark in [*rest_benchmarks(dataset), identifiability_benchmark(dataset)]:
@@ -124,10 +155,40 @@ def benchmark_registry(datasets_with_bold, tasks=tuple(TASK_BENCHMARKS)) -> dict
     for task in tasks:
         for benchmark in TASK_BENCHMARKS[task]:
             registry[benchmark.identifier] = benchmark
+    for benchmark in UNIFICATION_BENCHMARKS:
+        registry[benchmark.identifier] = benchmark
     return registry
 
 
+def aggregation_tree(registry: dict) -> dict[str, list[str]]:
+    """criterion -> its benchmark identifiers (the tree: subject -> benchmark -> criterion -> overall)."""
+    return {criterion: [k for k, b in registry.items() if b.criterion == criterion] for criterion in CRITERIA}
+
+
+#: a criterion is met when its score (missing benchmarks counting 0) reaches this; an entry
+#: ``qualifies`` as an fWBM when every criterion, C1-C4 and U, is met
+QUALIFYING_SCORE = 0.5
+
+
+def criteria_card(benchmark_scores: dict, benchmark_coverage: dict, registry: dict) -> dict:
+    """One entry's fWBM criteria card from its benchmark-level scores and coverages.
+
+    Returns ``{"criteria": {C: (score, coverage)}, "overall": (score, coverage),
+    "qualifies": bool}``. A criterion without any benchmark scores 0 with coverage 0, so a
+    missing benchmark lowers both the score and the coverage, never raises the mean.
+    """
+    criteria = {}
+    for criterion, children in aggregation_tree(registry).items():
+        score, _ = aggregate([benchmark_scores.get(b, float("nan")) for b in children])
+        coverage = float(np.mean([benchmark_coverage.get(b, 0.0) for b in children])) if children else 0.0
+        criteria[criterion] = (score, coverage)
+    overall = (float(np.mean([s for s, _ in criteria.values()])), float(np.mean([c for _, c in criteria.values()])))
+    return {"criteria": criteria, "overall": overall,
+            "qualifies": all(score >= QUALIFYING_SCORE for score, _ in criteria.values())}
+
+
 EXCLUDED = "excluded: "
+BASELINE_NO_TASKS = "not applicable: baseline has no dynamics to run a task"
 
 
 def normalise(raw: float, ceiling: float) -> tuple[float, float]:

@@ -1,0 +1,79 @@
+"""Tables of a leaderboard dataset: the ranking, the fWBM criteria card, raw values and
+ceilings, and unification (structure dependence, lesion specificity)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from fwbm_bench.leaderboard.build import reference_connectome
+from fwbm_bench.scoring import QUALIFYING_SCORE
+
+
+def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per entry, best first: overall, coverage, criteria, benchmark scores."""
+    table = pd.DataFrame({"entry": ds.entry.values, "overall": ds.overall.values,
+                          "coverage": ds.overall_coverage.values})
+    for criterion in ds.criterion.values:
+        table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
+    for benchmark in ds.benchmark.values:
+        table[str(benchmark)] = ds.benchmark_score.sel(benchmark=benchmark).values
+    reference = reference_connectome(ds)
+    for name in ds.data_vars:
+        if str(name).startswith("fitted_"):
+            table[f"{name} (mean)"] = ds[name].sel(connectome=reference).mean("subject").values
+    table["qualifies"] = ds.qualifies.values
+    with warnings.catch_warnings():  # entries without nulls: an all-NaN mean is NaN, as it should be
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for measure in ds.measure.values:
+            table[f"null_percentile_{measure}"] = ds.null_percentile.sel(measure=measure).mean("subject").values
+    if "identification_top1" in ds:
+        table["identification_top1"] = ds.identification_top1.values
+    return table.sort_values("overall", ascending=False).reset_index(drop=True)
+
+
+def raw_ceiling_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Mean raw value and mean ceiling over the scored subjects, per entry and benchmark, on the
+    empirical connectome: rows (entry, benchmark), columns raw, ceiling, n_subjects."""
+    reference = reference_connectome(ds)
+    ok = ds.status.sel(connectome=reference) == "ok"
+    raw = ds.raw.sel(connectome=reference).where(ok)
+    ceiling = ds.ceiling.sel(connectome=reference).where(ok)
+    table = pd.DataFrame({
+        "raw": raw.mean("subject").to_series(),
+        "ceiling": ceiling.mean("subject").to_series(),
+        "n_subjects": ok.sum("subject").to_series(),
+    })
+    return table[table.n_subjects > 0].reset_index()
+
+
+def criteria_card_table(ds: xr.Dataset) -> pd.DataFrame:
+    """The fWBM criteria card: per entry, each criterion's score and coverage, the overall
+    score and coverage, and whether it ``qualifies`` (every criterion >= QUALIFYING_SCORE)."""
+    table = pd.DataFrame({"entry": ds.entry.values})
+    for criterion in ds.criterion.values:
+        table[str(criterion)] = ds.criterion_score.sel(criterion=criterion).values
+        table[f"{criterion} coverage"] = ds.criterion_coverage.sel(criterion=criterion).values
+    table["overall"] = ds.overall.values
+    table["overall coverage"] = ds.overall_coverage.values
+    table["qualifies"] = np.where(ds.qualifies.values, "yes", f"no (needs every criterion >= {QUALIFYING_SCORE})")
+    return table.sort_values("overall", ascending=False).reset_index(drop=True)
+
+
+def unification_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Per entry: structure dependence of the FC fit and of task performance (normalised
+    effect and percentile against the nulls), lesion specificity, explanatory scope."""
+    table = pd.DataFrame({"entry": ds.entry.values})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for benchmark in ("structure-dependence-fc", "structure-dependence-task", "lesion-specificity",
+                          "explanatory-scope"):
+            if benchmark in ds.benchmark:
+                table[benchmark] = ds.benchmark_score.sel(benchmark=benchmark).values
+            if benchmark.startswith("structure") and benchmark in ds.benchmark:
+                measure = benchmark.rsplit("-", 1)[1]
+                table[f"null percentile ({measure})"] = ds.null_percentile.sel(measure=measure).mean("subject").values
+    return table
