@@ -46,8 +46,8 @@ BASE = {"subjects": ["hcp-101309"], "entries": ["rww-ei-fic"]}
     ({"connectomes": ["empirical", "lesion-stroke"]},
      "^config: key connectomes: variant 'lesion-stroke' names lesion 'stroke', which is neither built in"),
     ({"connectomes": ["empirical", "geometric25-1"]}, "only shuffled and density take a percentage"),
-    ({"sampled_connectomes": [{"subjects": ["hcp-102311"], "variants": ["shuffled-1"]}]},
-     r"^config: key sampled_connectomes\[0\].subjects: \['hcp-102311'\] are not in the key subjects"),
+    ({"sampled_connectomes": [{"subjects": ["hcp-10309"], "variants": ["shuffled-1"]}]},
+     r"^config: key sampled_connectomes\[0\].subjects: 'hcp-10309' is not a subject of any configured dataset"),
     ({"sampled_connectomes": [{"subjects": ["hcp-101309"], "variants": ["empirical"]}]},
      r"pairs configured twice: \[\('hcp-101309', 'empirical'\)\]"),
     ({"lesions": {"task-input": {"regions": ["left"]}}}, "key lesions.task-input: clashes with a built-in lesion"),
@@ -79,3 +79,6 @@ def test_sampled_variants_run_on_their_subjects_only():
                                                     "variants": ["shuffled-1", "lesion-motor"]}]})
     assert connectome_pairs(config) == [("hcp-101309", "empirical"), ("hcp-102311", "empirical"),
                                         ("hcp-102311", "shuffled-1"), ("hcp-102311", "lesion-motor")]
+    # a sample naming a subject the config does not run is ignored for it (configs laid over the default)
+    config["sampled_connectomes"].append({"subjects": ["hcp-131217"], "variants": ["geometric-1"]})
+    assert ("hcp-131217", "geometric-1") not in connectome_pairs(check_config(config))

@@ -51,9 +51,9 @@ def test_rewired_null_keeps_degrees_and_is_seeded():
     np.testing.assert_allclose(np.sort(rewired.weights.ravel()), np.sort(empirical.weights.ravel()))
 
 
-def test_rewiring_a_dense_connectome_warns(hcp_subject, caplog):
-    build_connectome(hcp_subject, "rewired")
-    assert "degree-preserving swaps are nearly impossible" in caplog.text
+def test_rewiring_a_dense_connectome_is_refused(hcp_subject):
+    with pytest.raises(InputError, match="swaps are nearly impossible at density 0.99; use the 'shuffled'"):
+        build_connectome(hcp_subject, "rewired")
 
 
 def test_shuffled_null_keeps_weights_and_destroys_topology(hcp_subject):
@@ -140,6 +140,8 @@ def test_group_connectome_is_the_consistency_thresholded_mean():
     sparse[0, 2] = sparse[2, 0] = 0.0
     weights, _ = consensus_weights([ones, sparse, sparse], [ones] * 3)
     assert weights[0, 2] == 0.0  # present in 1 of 3 < 50 %
+    weights, _ = consensus_weights([ones, ones, sparse], [ones] * 3)
+    assert weights[0, 2] == 1.0  # present in 2 of 3: the mean over those 2
 
 
 def test_group_variant_needs_a_cohort(hcp_subject):
@@ -182,6 +184,10 @@ def test_task_input_lesion_and_its_size_matched_random_control(hcp_subject, hcp_
     assert not np.any(removed & outward[UPPER])  # none of them the lesion's own
     other = build_connectome(hcp_subject, "lesion-task-input-random-2", groups=groups).weights
     assert not np.array_equal(control, other)
+    removed_weight = [np.sum(weights[UPPER] - w[UPPER]) for w in (lesioned, control, other)]
+    np.testing.assert_allclose(removed_weight[1:], removed_weight[0], rtol=0.1)  # weight-matched too
+    with pytest.raises(ConfigError, match="lesion-interhemispheric-random-1'.*too large to be matched"):
+        build_connectome(hcp_subject, "lesion-interhemispheric-random-1", groups=groups)
 
 
 def test_random_control_of_a_node_lesion_hits_as_many_other_regions(hcp_subject, hcp_connectome):

@@ -113,12 +113,13 @@ def test_specificity_records_fill_every_subject_and_the_identification_rate(tmp_
     assert float(ds.identification_top1.sel(entry="m")) == 0.5
     assert float(ds.identification_top1_ceiling.sel(entry="m")) == 1.0
     on_null = ds.status.sel(entry="m", connectome="shuffled", benchmark="hcp-identifiability").values
-    assert set(on_null.astype(str)) == {"not applicable: specificity is scored on the empirical connectome"}
+    assert set(on_null.astype(str)) == {"not applicable: scored on the empirical connectome only"}
 
 
-def _unification_files(tmp_path, fc, task):
+def _unification_files(tmp_path, fc, task, tasks_only=()):
     """Result files of entries scoring ``fc[entry][connectome]`` on hcp-fc-corr and
-    ``task[entry][connectome]`` on the one task benchmark, for both subjects."""
+    ``task[entry][connectome]`` on the one task benchmark, for both subjects (no rest row for
+    the ``tasks_only`` variants)."""
     paths = []
     for entry in fc:
         for subject in ("hcp-1", "hcp-2"):
@@ -127,6 +128,8 @@ def _unification_files(tmp_path, fc, task):
                          "score": fc[entry][connectome], "score_unclipped": fc[entry][connectome], "status": "ok"},
                         {"benchmark": "delayed-response", "raw": task[entry][connectome], "ceiling": 1.0,
                          "score": task[entry][connectome], "score_unclipped": task[entry][connectome], "status": "ok"}]
+                if connectome in tasks_only:
+                    rows = rows[1:]
                 path = tmp_path / f"{entry}-{subject}-{connectome}.json"
                 write_json(path, {"entry": entry, "subject": subject, "connectome": connectome, "results": rows})
                 paths.append(path)
@@ -141,12 +144,15 @@ def test_unification_scores_and_the_criteria_card(tmp_path):
     task = {"coupled": dict(zip(variants, [0.9, 0.3, 0.6, 0.1, 0.8, 0.6])),
             "uncoupled": dict(zip(variants, [0.0] * 6))}
     config = {"entries": ["coupled", "uncoupled"], "subjects": ["hcp-1", "hcp-2"], "connectomes": variants[:3],
-              "sampled_connectomes": [{"subjects": ["hcp-1"], "variants": variants[3:]}]}
+              "sampled_connectomes": [{"subjects": ["hcp-1"], "variants": variants[3:], "stages": ["tasks"]}]}
     registry = {k: b for k, b in benchmark_registry(["hcp"], ["working_memory"]).items()
                 if k in ("hcp-fc-corr", "delayed-response") or b.criterion == "U"}
     cards = {"hcp": {"has_bold": True, "description": "", "provenance": "", "licence": "", "caveats": ""}}
-    paths = [p for p in _unification_files(tmp_path, fc, task) if "hcp-2-lesion" not in p.name]
+    paths = [p for p in _unification_files(tmp_path, fc, task, tasks_only=variants[3:]) if "hcp-2-lesion" not in p.name]
     ds = build_leaderboard(paths, [], [], config, registry, cards, "x")
+    # the lesions ran the tasks only: their rest benchmarks are excluded, not missing
+    assert str(ds.status.sel(entry="coupled", subject="hcp-1", connectome="lesion-task-input",
+                             benchmark="hcp-fc-corr").item()).startswith("excluded: the rest stage was not run")
 
     def at(entry, benchmark, name="score", subject="hcp-1"):
         return float(ds[name].sel(entry=entry, subject=subject, connectome="empirical", benchmark=benchmark))

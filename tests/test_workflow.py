@@ -74,10 +74,11 @@ def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):
               if len(line.split()) == 2 and line.split()[1].isdigit()}
     # default config: 4 subjects x empirical, 2 of them x 2 nulls, 1 of them x (a partial null, a
     # lesion and its 2 random controls) = 12 (subject, connectome) pairs; 5 entries, 3 of them
-    # models that run 3 tasks; lesions run at the empirical fit (no fit of their own)
+    # models that run 3 tasks; lesions run at the empirical fit (no fit of their own) and, in the
+    # default config, the tasks only
     assert counts["prepare_subject"] == 4 and counts["prepare_connectome"] == 12
     assert counts["fit"] == 5 * (12 - 3)
-    assert counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 5 * 12
+    assert counts["simulate_rest"] == counts["observables"] == counts["score_rest"] == 5 * (12 - 3)
     assert counts["run_task"] == 3 * 12 * 3 and counts["leaderboard"] == counts["report"] == 1
     assert counts["specificity"] == 5  # one per entry, across subjects, on the empirical connectome
 

@@ -16,7 +16,10 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from fwbm_bench.errors import ConfigError
+from fwbm_bench.connectome.variants import connectome_pairs
+from fwbm_bench.errors import ConfigError, FwbmError
+
+__all__ = ["SCHEMA_PATH", "check_config", "config_hash", "connectome_pairs", "load_config_file", "load_schema"]
 
 SCHEMA_PATH = Path(str(resources.files("fwbm_bench").joinpath("schemas/config.schema.yaml")))
 
@@ -46,8 +49,9 @@ def _one_line(error: jsonschema.ValidationError) -> str:
 
 
 def _check_variants(config: dict, where: str) -> None:
-    """Variant names parse, lesions they name exist, sampled subjects are configured ones."""
+    """Variant names parse, lesions they name exist, sampled subjects exist."""
     from fwbm_bench.connectome import lesion_specs, parse_variant
+    from fwbm_bench.data import dataset_of, get_dataset
 
     try:
         lesions = lesion_specs(config["lesions"])
@@ -65,9 +69,14 @@ def _check_variants(config: dict, where: str) -> None:
             if parsed.lesion is not None and parsed.lesion not in lesions:
                 raise ConfigError(f"{where}: key {key}: variant '{variant}' names lesion '{parsed.lesion}', which is "
                                   f"neither built in nor under the key lesions (known: {', '.join(lesions)})")
-        unknown = [s for s in subjects if s not in config["subjects"]]
-        if unknown:
-            raise ConfigError(f"{where}: key {key}.subjects: {unknown} are not in the key subjects")
+        for subject in subjects if key != "connectomes" else ():  # a typo must not silently drop a sample
+            try:
+                known = subject in get_dataset(dataset_of(subject), config["user_datasets"]).subject_ids()
+            except FwbmError:
+                known = False
+            if not known:
+                raise ConfigError(f"{where}: key {key}.subjects: '{subject}' is not a subject of any configured "
+                                  f"dataset (`fwbm-bench datasets`)")
     pairs = connectome_pairs(config)
     repeated = sorted({pair for pair in pairs if pairs.count(pair) > 1})
     if repeated:
@@ -147,11 +156,3 @@ def load_config_file(path) -> dict:
         raise ConfigError(f"{path}: expected a mapping of config keys, found {type(content).__name__}")
     return check_config(content, where=str(path))
 
-
-def connectome_pairs(config: dict) -> list[tuple[str, str]]:
-    """(subject, connectome variant) pairs a validated config runs: every variant of
-    ``connectomes`` on every subject, then those of ``sampled_connectomes`` on its subjects."""
-    pairs = [(s, c) for s in config["subjects"] for c in config["connectomes"]]
-    for group in config.get("sampled_connectomes", []):
-        pairs += [(s, c) for s in group["subjects"] for c in group["variants"]]
-    return pairs

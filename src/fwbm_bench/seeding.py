@@ -15,6 +15,7 @@ def derive_seed(*parts) -> int:
 
 
 #: the connectome name in every simulation seed: all variants of a subject (nulls, lesions) run
-#: on the noise of its empirical connectome (common random numbers), so a score difference
-#: between variants is caused by structure, not by a different noise realisation
+#: on the noise of its empirical connectome (common random numbers). A score difference between
+#: variants then has less noise in it (none at all for a model that ignores the connectome), though
+#: refitted parameters and chaotic dynamics still decorrelate the runs
 NOISE_STREAM = "empirical"

@@ -22,6 +22,8 @@ TASKS = config["tasks"]
 # (subject, connectome) pairs: every variant of `connectomes` on every subject, the
 # `sampled_connectomes` variants on their sample of subjects
 PAIRS = connectome_pairs(config)
+REST_PAIRS = connectome_pairs(config, "rest")
+TASK_PAIRS = connectome_pairs(config, "tasks")
 CONNECTOMES = list(dict.fromkeys(c for _, c in PAIRS))
 
 

@@ -1,17 +1,22 @@
 rule leaderboard:
     input:
-        scores=all_combinations("results/scores/{entry}/{subject}/{connectome}.json"),
-        tasks=all_combinations("results/tasks/{entry}/{subject}/{connectome}/{task}.json", entries=MODEL_ENTRIES,
-                               task=TASKS),
+        scores=all_combinations("results/scores/{entry}/{subject}/{connectome}.json", pairs=REST_PAIRS),
+        tasks=all_combinations(
+            "results/tasks/{entry}/{subject}/{connectome}/{task}.json", pairs=TASK_PAIRS, entries=MODEL_ENTRIES, task=TASKS
+        ),
         specificity=expand("results/specificity/{entry}/empirical.json", entry=ENTRIES)
         if "empirical" in CONNECTOMES
         else [],
         fits=all_combinations("results/fits/{entry}/{subject}/{connectome}.json", pairs=fitted_pairs()),
         benchmarks=all_combinations("results/benchmarks/fit/{entry}/{subject}/{connectome}.tsv", pairs=fitted_pairs())
-        + all_combinations("results/benchmarks/simulate_rest/{entry}/{subject}/{connectome}.tsv")
-        + all_combinations("results/benchmarks/score_rest/{entry}/{subject}/{connectome}.tsv")
-        + all_combinations("results/benchmarks/run_task/{entry}/{subject}/{connectome}/{task}.tsv",
-                           entries=MODEL_ENTRIES, task=TASKS),
+        + all_combinations("results/benchmarks/simulate_rest/{entry}/{subject}/{connectome}.tsv", pairs=REST_PAIRS)
+        + all_combinations("results/benchmarks/score_rest/{entry}/{subject}/{connectome}.tsv", pairs=REST_PAIRS)
+        + all_combinations(
+            "results/benchmarks/run_task/{entry}/{subject}/{connectome}/{task}.tsv",
+            pairs=TASK_PAIRS,
+            entries=MODEL_ENTRIES,
+            task=TASKS,
+        ),
     output:
         zarr=directory("results/leaderboard.zarr"),
         csv="results/leaderboard.csv",

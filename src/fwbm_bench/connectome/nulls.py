@@ -9,18 +9,14 @@ they differ in what else they keep:
 - :func:`geometric_weights`: the weight-distance relationship (weights permuted only among
   node pairs of similar distance);
 - :func:`rewired_weights`: every node's degree (bctpy's Maslov-Sneppen swaps; on a fully
-  dense matrix no swap is possible, so it returns the input).
+  dense matrix no swap is possible, and it refuses).
 """
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
 from fwbm_bench.errors import ConfigError, InputError
-
-log = logging.getLogger("fwbm_bench.connectome")
 
 #: equal-count distance bins of the geometry-preserving null
 GEOMETRIC_BINS = 20
@@ -54,10 +50,16 @@ def shuffled_weights(weights: np.ndarray, seed: int, fraction: float = 1.0) -> n
 
 
 def pair_distances(tract_lengths_mm: np.ndarray, centres: np.ndarray | None) -> np.ndarray:
-    """Distance between every pair of regions (mm): Euclidean between centres when known
-    (the spatial embedding, as in Roberts et al. 2016), else the tract lengths."""
+    """Distance between every pair of regions: Euclidean between centres when known (the
+    spatial embedding, as in Roberts et al. 2016; in the centres' units), else the tract
+    lengths (mm), which must then be positive for every pair."""
     if centres is None:
-        return np.asarray(tract_lengths_mm, dtype=float)
+        lengths = np.asarray(tract_lengths_mm, dtype=float)
+        off_diagonal = ~np.eye(lengths.shape[0], dtype=bool)
+        if not (lengths[off_diagonal] > 0).all():
+            raise InputError("a distance for every pair of regions is needed (region centres, or positive tract "
+                             f"lengths): {int(np.sum(lengths[off_diagonal] <= 0)) // 2} pairs have no tract length")
+        return lengths
     centres = np.asarray(centres, dtype=float)
     return np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=-1)
 
@@ -66,12 +68,14 @@ def geometric_weights(weights: np.ndarray, distances_mm: np.ndarray, seed: int,
                       n_bins: int = GEOMETRIC_BINS) -> np.ndarray:
     """Geometry-preserving null: weights permuted only among node pairs of similar distance.
 
-    Node pairs are split into ``n_bins`` equal-count bins of distance; within each bin
-    the weights (zeros included) are permuted. Each weight therefore stays at a distance
-    within its bin, and the distribution of edge distances, as well as the weight-distance
-    relationship, is kept up to the bin width while topology is randomised (the spatial
-    null of Roberts et al. 2016, NeuroImage 124:379, done by permutation within distance
-    bins as in Betzel & Bassett 2018, PNAS 115:E4880).
+    Node pairs are split into ``n_bins`` equal-count bins of distance; within each bin the
+    weights (zeros included) are permuted. Each weight therefore stays at a distance within
+    its bin: the distribution of edge lengths and the weight-distance relationship are kept
+    up to the bin width, while which pairs carry which weight is randomised (on a dense
+    connectome the binary topology is trivially kept; on a sparse one, density is kept but
+    not degrees). A simple relative of the geometry-preserving nulls of Roberts et al. 2016
+    (NeuroImage 124:379) and Betzel & Bassett 2018 (PNAS 115:E4880), which rewire edges and
+    also keep degrees.
     """
     n_regions = weights.shape[0]
     upper = np.triu_indices(n_regions, k=1)
@@ -90,24 +94,24 @@ def rewired_weights(weights: np.ndarray, seed: int, swaps_per_edge: int = 10) ->
     """Degree-preserving randomisation (Maslov & Sneppen 2002) by bctpy's ``randmio_und``.
 
     Edge weights travel with their edges, so every node's degree and the weight
-    distribution are kept (strengths only approximately). A swap needs two absent edges,
-    so on dense matrices almost nothing changes: threshold first (``density<P>``).
+    distribution are kept (strengths only approximately). A swap needs two absent edges, so
+    on a (near-)dense matrix almost nothing changes; rather than pass the input off as a null,
+    that is an :class:`InputError`.
     """
     import bct
 
     rewired, _ = bct.randmio_und(weights, swaps_per_edge, seed=seed)
     changed = float(np.mean(rewired != weights))
     if changed < 0.01:
-        log.warning("rewired null changed only %.1f%% of entries: degree-preserving swaps are nearly impossible "
-                    "at density %.2f; use the 'shuffled' or 'geometric' null for dense connectomes", 100 * changed,
-                    float(np.mean(weights > 0)))
+        raise InputError(f"the degree-preserving rewired null changed only {100 * changed:.1f}% of the entries: "
+                         f"swaps are nearly impossible at density {float(np.mean(weights > 0)):.2f}; use the "
+                         f"'shuffled' or 'geometric' null for dense connectomes")
     return rewired
 
 
 def density_threshold(weights: np.ndarray, percent: float) -> np.ndarray:
     """The strongest ``percent`` % of node pairs kept, the rest set to 0 (proportional
-    thresholding, bctpy ``threshold_proportional``; van den Heuvel et al. 2017,
-    NeuroImage 152:437 on its use and pitfalls)."""
+    thresholding, bctpy ``threshold_proportional``)."""
     import bct
 
     if not 0 < percent <= 100:
@@ -120,8 +124,8 @@ def consensus_weights(cohort_weights, cohort_lengths_mm, min_fraction: float = 0
 
     A node pair is kept if it is connected in at least ``min_fraction`` of the subjects
     (consistency thresholding, de Reus & van den Heuvel 2013, NeuroImage 70:402); its
-    weight is the mean of the subjects' (max-normalised) weights and its length the mean
-    of the lengths of the subjects that have it. Returns ``(weights, tract_lengths_mm)``.
+    weight and its length are the means over the subjects that have it (weights
+    max-normalised per subject). Returns ``(weights, tract_lengths_mm)``.
     """
     weights = np.asarray(cohort_weights, dtype=float)  # subjects x regions x regions
     lengths = np.asarray(cohort_lengths_mm, dtype=float)
@@ -129,9 +133,9 @@ def consensus_weights(cohort_weights, cohort_lengths_mm, min_fraction: float = 0
         raise InputError(f"a group connectome needs at least 2 subjects with equal-sized matrices, found weights "
                          f"{weights.shape} and lengths {lengths.shape}")
     present = weights > 0
-    kept = present.mean(axis=0) >= min_fraction
-    mean_weight = np.where(kept, weights.mean(axis=0), 0.0)
+    count = present.sum(axis=0)
+    kept = count >= min_fraction * weights.shape[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_length = np.where(present.sum(axis=0) > 0,
-                               (lengths * present).sum(axis=0) / present.sum(axis=0), lengths.mean(axis=0))
+        mean_weight = np.where(kept, weights.sum(axis=0) / count, 0.0)
+        mean_length = np.where(count > 0, (lengths * present).sum(axis=0) / count, lengths.mean(axis=0))
     return mean_weight, mean_length

@@ -142,7 +142,8 @@ def lesion_specs(config_lesions: dict | None = None) -> dict:
 
 def build_connectome(subject, variant: str, normalisation: str = "max", *, cohort=(), lesions: dict | None = None,
                      groups: dict | None = None) -> Connectome:
-    """The ``variant`` of ``subject``'s connectome, normalised to max 1.
+    """The ``variant`` of ``subject``'s connectome, normalised to max 1 before any null or lesion
+    (a lesion's weights are not renormalised: the damage stays visible).
 
     ``cohort``: subjects the ``group`` variant is built from. ``lesions``: extra lesion specs
     (config ``lesions``). ``groups``: region groups lesions may name (e.g. ``task_input``).
@@ -190,7 +191,22 @@ def _lesioned(base, parsed: VariantName, subject, lesions, groups, seed) -> np.n
     spec = {k: v for k, v in specs[parsed.lesion].items() if k != "description"}
     mask = lesion_mask(spec, subject.labels, subject.hemispheres, groups, where=f"lesions.{parsed.lesion}")
     if parsed.control is not None:
-        mask = random_control(mask, base, seed)
+        mask = random_control(mask, base, seed, where=f"connectome variant '{parsed.name}'")
     return mask.apply(base)
 
 
+#: the stages a (subject, variant) pair can run: resting state (fit, simulate, score) and tasks
+STAGES = ("rest", "tasks")
+
+
+def connectome_pairs(config: dict, stage: str | None = None) -> list[tuple[str, str]]:
+    """(subject, connectome variant) pairs a (validated) config runs: every variant of
+    ``connectomes`` on every subject, then those of ``sampled_connectomes`` on those of its
+    subjects that are configured (a sample naming other subjects is ignored for them, so a
+    small config laid over the default one still runs). ``stage`` ("rest" or "tasks"): only
+    the pairs that run it (a sampled group may list its ``stages``)."""
+    pairs = [(s, c) for s in config["subjects"] for c in config["connectomes"]]
+    for group in config.get("sampled_connectomes", []):
+        if stage is None or stage in group.get("stages", STAGES):
+            pairs += [(s, c) for s in group["subjects"] if s in config["subjects"] for c in group["variants"]]
+    return pairs

@@ -30,7 +30,8 @@ class Entry:
     fixed: dict = field(default_factory=dict)
     free: dict = field(default_factory=dict)  # parameter -> grid of values (at most MAX_FREE)
     #: "shuffled": the model runs on a weight-shuffled copy of whatever connectome it is given
-    #: (a shuffled-SC baseline of a real model); None: on the connectome itself
+    #: (a shuffled-SC baseline of a real model: its node pairs relabelled by one fixed random
+    #: permutation per subject, the same for every variant); None: on the connectome itself
     connectome_null: str | None = None
 
     @property
@@ -41,9 +42,8 @@ class Entry:
         """The connectome this entry's model runs on, given the job's ``connectome``."""
         if self.connectome_null is None:
             return connectome
-        seed = connectome_seed(connectome.subject_id, f"{connectome.variant}/{self.name}")
-        return replace(connectome, weights=shuffled_weights(connectome.weights, seed),
-                       variant=f"{connectome.variant} (shuffled for {self.name})")
+        seed = connectome_seed(connectome.subject_id, f"shuffled for {self.name}")
+        return replace(connectome, weights=shuffled_weights(connectome.weights, seed))
 
     def validate(self, where: str) -> Entry:
         if self.kind not in ("model", "baseline"):

@@ -5,11 +5,15 @@ Per (entry, subject, connectome, benchmark): ``raw``, ``ceiling``, ``score`` (cl
 [0, 1]), ``score_unclipped``, ``status`` ("ok" or why not). Per (entry, subject,
 connectome): fitted parameters ``fitted_<name>``, ``wall_s`` and ``max_rss_mb`` of its jobs.
 Per entry: ``identification_top1`` and its ceiling (individual specificity).
+Unification (:mod:`fwbm_bench.leaderboard.unification`): the U benchmarks' rows on the
+empirical connectome; ``null_percentile`` (entry, subject, ``measure`` fc/task);
+``task_performance`` (entry, subject, connectome); ``fidelity_fc``/``fidelity_task`` (entry,
+subject, ``shuffled_fraction``) when shuffled variants ran; coordinate ``connectome_role``.
 A result file holds one (entry, subject, connectome) record, or ``per_subject`` records of
 one entry and connectome (the specificity job).
 Aggregates on the empirical connectome: ``benchmark_score``/``benchmark_coverage`` (entry,
-benchmark), ``criterion_score``/``criterion_coverage`` (entry, criterion), ``overall`` and
-``overall_coverage`` (entry). The aggregation tree is in :mod:`fwbm_bench.scoring`.
+benchmark), ``criterion_score``/``criterion_coverage`` (entry, criterion), ``overall``,
+``overall_coverage`` and ``qualifies`` (entry): the fWBM criteria card. The aggregation tree is in :mod:`fwbm_bench.scoring`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ import numpy as np
 import xarray as xr
 
 from fwbm_bench import __version__
-from fwbm_bench.config import connectome_pairs
 from fwbm_bench.connectome import parse_variant
+from fwbm_bench.connectome.variants import STAGES, connectome_pairs
 from fwbm_bench.leaderboard.unification import MEASURES, unification
 from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING_SCORE, criteria_card
 
@@ -68,10 +72,17 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                 status[:, s, :, k] = f"{EXCLUDED}benchmark of dataset '{owner}'"
             elif owner and not has_bold.get(dataset, False):
                 status[:, s, :, k] = f"{EXCLUDED}subject has no BOLD"
+    stage_pairs = {stage: set(connectome_pairs(config, stage)) for stage in STAGES}
+    is_task = np.array([registry[b].criterion == "C3" for b in benchmarks])
+    is_derived = np.array([registry[b].criterion == "U" for b in benchmarks])
     for s, subject in enumerate(subjects):
         for c, connectome in enumerate(connectomes):
             if (subject, connectome) not in run_pairs:
                 status[:, s, c, :] = f"{EXCLUDED}connectome variant not run on this subject (sampled_connectomes)"
+                continue
+            for stage, columns in (("rest", ~is_task & ~is_derived), ("tasks", is_task)):
+                if (subject, connectome) not in stage_pairs[stage]:
+                    status[:, s, c, columns] = f"{EXCLUDED}the {stage} stage was not run on this variant (its stages)"
     for e, entry in enumerate(entries):
         if entry in baselines:
             for k, benchmark in enumerate(benchmarks):
@@ -83,7 +94,7 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
             if registry[benchmark].empirical_only and connectome != "empirical":
                 status[:, :, c, k] = np.where(np.char.startswith(status[:, :, c, k].astype(str), EXCLUDED),
                                               status[:, :, c, k],
-                                              "not applicable: specificity is scored on the empirical connectome")
+                                              "not applicable: scored on the empirical connectome only")
     index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
              "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
 
@@ -113,7 +124,7 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                     if row.get(name) is not None:
                         values[name][where] = row[name]
 
-    united = unification(values["score"], status, subjects, connectomes, benchmarks, registry, run_pairs,
+    united = unification(values["score"], status, subjects, connectomes, benchmarks, registry, stage_pairs,
                          config.get("unification", {}).get("task_lesion", "task-input"))
     empirical = connectomes.index("empirical")
     for (e, s, benchmark), row in united["rows"].items():

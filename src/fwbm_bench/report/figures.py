@@ -88,7 +88,9 @@ def unification_figure(ds) -> bytes | None:
         fractions = ds.shuffled_fraction.values
         for k, entry in enumerate(entries):
             for measure, style in (("fc", "o-"), ("task", "s--")):
-                curve = ds[f"fidelity_{measure}"].sel(entry=entry).mean("subject", skipna=True).values
+                per_subject = ds[f"fidelity_{measure}"].sel(entry=entry).values  # subject x fraction
+                complete = np.isfinite(per_subject).all(axis=1)  # subjects with the whole curve only
+                curve = per_subject[complete].mean(axis=0) if complete.any() else np.full(len(fractions), np.nan)
                 if np.isfinite(curve).sum() > 1:
                     right_label = f"{entry} ({'FC fit' if measure == 'fc' else 'tasks'})"
                     left.plot(fractions, curve, style, color=f"C{k}", label=right_label)
@@ -96,7 +98,7 @@ def unification_figure(ds) -> bytes | None:
         left.set_ylabel("normalised score")
         left.set_ylim(0, 1)
         left.legend(fontsize=6)
-        left.set_title("connectome fidelity", fontsize=9)
+        left.set_title("connectome fidelity (subjects with every fraction)", fontsize=9)
     if lesion and controls:
         performance = ds.task_performance
         width = 0.8 / 3
