@@ -1,11 +1,20 @@
 """Leaderboard: build from job files, aggregate, write atomically, read back; the report."""
 
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
+from fwbm_bench.errors import InputError
+from fwbm_bench.leaderboard import (
+    SCHEMA_VERSION,
+    build_leaderboard,
+    leaderboard_table,
+    open_leaderboard,
+    write_leaderboard,
+)
 from fwbm_bench.pipeline.io import write_json
 from fwbm_bench.report import write_report
 from fwbm_bench.scoring import benchmark_registry
@@ -204,3 +213,61 @@ def test_a_missing_unification_input_lowers_coverage_not_the_bar(tmp_path):
     # lesion specificity was configured nowhere: excluded for every subject -> coverage 0
     assert float(ds.benchmark_coverage.sel(entry="m", benchmark="lesion-specificity")) == 0.0
     assert float(ds.criterion_coverage.sel(entry="m", criterion="U")) < 1.0
+
+
+STORE_V1 = Path(__file__).parent / "data" / "leaderboard_v1.zarr"
+
+
+def test_the_committed_v1_store_stays_loadable_and_valid(leaderboard):
+    """tests/data/leaderboard_v1.zarr (tests/data/make_leaderboard_v1.py) must open with the
+    current code; if this fails, the schema changed: bump SCHEMA_VERSION and regenerate."""
+    stored = open_leaderboard(STORE_V1)
+    assert stored.attrs["schema_version"] == SCHEMA_VERSION == 1
+    for name in ("score", "benchmark_score", "criterion_score", "criterion_coverage", "overall", "qualifies"):
+        np.testing.assert_array_equal(stored[name].values, leaderboard[name].values, err_msg=name)
+
+
+def test_other_versions_and_damaged_stores_are_clear_errors(leaderboard, tmp_path):
+    newer = leaderboard.copy()
+    newer.attrs["schema_version"] = 2
+    write_leaderboard(newer, tmp_path / "newer.zarr")
+    with pytest.raises(InputError, match="schema version 2, but this fwbm-bench reads version 1 .written by a newer"):
+        open_leaderboard(tmp_path / "newer.zarr")
+    incomplete = leaderboard.drop_vars("criterion_coverage")
+    write_leaderboard(incomplete, tmp_path / "incomplete.zarr")
+    with pytest.raises(InputError, match="incomplete store, variables missing: criterion_coverage"):
+        open_leaderboard(tmp_path / "incomplete.zarr")
+    damaged = tmp_path / "damaged.zarr"
+    shutil.copytree(STORE_V1, damaged)
+    (damaged / ".zmetadata").write_text("{ not json")
+    with pytest.raises(InputError, match="damaged.zarr: not a readable Zarr store"):
+        open_leaderboard(damaged)
+    with pytest.raises(InputError, match="not found; run the benchmark first"):
+        open_leaderboard(tmp_path / "none.zarr")
+
+
+def test_command_line_show_compare_export_and_validate(tmp_path, capsys):
+    from fwbm_bench.cli import main
+
+    assert main(["show", str(STORE_V1)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["entry", "overall", "coverage", "C1", "C2", "C3", "C4", "U", "qualifies"]
+    assert lines[2].split()[0] == "model-a"  # best first
+    assert main(["show", str(STORE_V1), "--sort", "entry"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].startswith("<script>")
+    assert main(["compare", "model-a", "<script>alert(1)</script>", "--store", str(STORE_V1)]) == 0
+    compared = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
+    assert compared["hcp-fc-corr"] == ["0.562", "0.562", "0.000"]
+    assert main(["export", str(STORE_V1), "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
+    exported = json.loads((tmp_path / "out.json").read_text())
+    assert exported[0]["entry"] == "model-a" and exported[0]["hcp-fc-corr"] == pytest.approx(0.5625)
+    assert main(["export", str(STORE_V1), "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith("| entry | overall | coverage |")
+    assert main(["compare", "model-a", "nobody", "--store", str(STORE_V1)]) == 1
+    assert "entry 'nobody' is not in" in capsys.readouterr().err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("subjects: [hcp-101309]\nentries: [sc-as-fc]\nrest: {burn_in_s: 10}\n")
+    assert main(["validate", str(broken)]) == 1
+    assert "key 'rest.burn_in_s': 10 is less than the minimum of 60" in capsys.readouterr().err
+    assert main(["validate", str(Path(__file__).parents[1] / "config" / "quick.yaml")]) == 0
+    assert "valid (2 subjects" in capsys.readouterr().out

@@ -182,3 +182,26 @@ def test_nulls_and_lesions_end_to_end(tmp_path):
     assert not ds.qualifies.any() and float(ds.criterion_coverage.sel(criterion="C4").max()) == 0.0
     page = (work / "results" / "report" / "index.html").read_text()
     assert 'id="criteria-card"' in page and 'id="unification"' in page
+
+
+@pytest.mark.slow
+def test_adding_an_entry_reruns_only_its_jobs_and_keeps_the_others_byte_identical(tmp_path):
+    work = _workdir(tmp_path)
+    base = "subjects: [hcp-101309, hcp-102311]\nconnectomes: [empirical]\nsampled_connectomes: []\n"
+    (work / "config" / "one.yaml").write_text(base + "entries: [sc-as-fc]\n")
+    (work / "config" / "two.yaml").write_text(base + "entries: [sc-as-fc, distance]\n")
+    first = _snakemake(work, "--cores", "2", "--configfile", "config/one.yaml")
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = xr.open_zarr(work / "results" / "leaderboard.zarr").load()
+    kept = work / "results" / "scores" / "sc-as-fc" / "hcp-101309" / "empirical.json"
+    stamp = kept.stat().st_mtime_ns
+    second = _snakemake(work, "--cores", "2", "--configfile", "config/two.yaml")
+    assert second.returncode == 0, second.stderr[-2000:]
+    after = xr.open_zarr(work / "results" / "leaderboard.zarr").load()
+    assert kept.stat().st_mtime_ns == stamp  # sc-as-fc's jobs did not run again
+    assert "distance" in after.entry.values
+    for name in ("raw", "ceiling", "score", "score_unclipped", "status"):
+        assert before[name].sel(entry="sc-as-fc").values.tobytes() == after[name].sel(entry="sc-as-fc").values.tobytes()
+    for name in ("benchmark_score", "criterion_score", "overall"):
+        assert before[name].sel(entry="sc-as-fc").values.tobytes() == after[name].sel(entry="sc-as-fc").values.tobytes()
+    assert np.isfinite(after.score.sel(entry="distance", connectome="empirical", benchmark="hcp-fc-corr")).all()

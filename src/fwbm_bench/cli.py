@@ -1,13 +1,15 @@
-"""Command line: ``fwbm-bench datasets | models | entries | variants``.
-
-Listing commands print one line per registered item with a short description.
+"""Command line: ``fwbm-bench datasets | models | entries | variants`` (listings, one line
+per registered item) and ``show | compare | export | report | validate`` (leaderboards and
+configs, :mod:`fwbm_bench.cli_leaderboard`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from fwbm_bench.cli_leaderboard import add_parsers
 from fwbm_bench.errors import FwbmError
 
 
@@ -60,14 +62,19 @@ COMMANDS = {
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="fwbm-bench", description="fwbm-bench: benchmark functional whole-brain models")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (_, help_text) in COMMANDS.items():
+    functions = {}
+    for name, (function, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text)
+        functions[name] = function
+    functions.update(add_parsers(sub))
     args = parser.parse_args(argv)
     try:
-        COMMANDS[args.command][0](args)
+        functions[args.command](args)
     except FwbmError as error:
         print(f"fwbm-bench: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

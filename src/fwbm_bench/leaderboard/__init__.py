@@ -1,6 +1,7 @@
 """The leaderboard: one Zarr store built from every job's small result file."""
 
-from fwbm_bench.leaderboard.build import SCHEMA_VERSION, build_leaderboard
+from fwbm_bench.leaderboard.build import build_leaderboard
+from fwbm_bench.leaderboard.schema import SCHEMA_VERSION, validate_leaderboard
 from fwbm_bench.leaderboard.store import open_leaderboard, write_leaderboard
 from fwbm_bench.leaderboard.tables import (
     criteria_card_table,
@@ -10,4 +11,4 @@ from fwbm_bench.leaderboard.tables import (
 )
 
 __all__ = ["SCHEMA_VERSION", "build_leaderboard", "criteria_card_table", "leaderboard_table", "open_leaderboard",
-           "raw_ceiling_table", "unification_table", "write_leaderboard"]
+           "raw_ceiling_table", "unification_table", "validate_leaderboard", "write_leaderboard"]

@@ -18,6 +18,7 @@ benchmark), ``criterion_score``/``criterion_coverage`` (entry, criterion), ``ove
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 from pathlib import Path
@@ -28,11 +29,19 @@ import xarray as xr
 from fwbm_bench import __version__
 from fwbm_bench.connectome import parse_variant
 from fwbm_bench.connectome.variants import STAGES, connectome_pairs
+from fwbm_bench.leaderboard.schema import SCHEMA_VERSION
 from fwbm_bench.leaderboard.unification import MEASURES, unification
 from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING_SCORE, criteria_card
+from fwbm_bench.seeding import NOISE_STREAM
 
-SCHEMA_VERSION = 1
 _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
+
+
+def _snakemake_version() -> str:
+    try:
+        return importlib.metadata.version("snakemake")
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _git_commit() -> str:
@@ -199,6 +208,10 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         "benchmarks": json.dumps({k: b.as_dict() for k, b in registry.items()}, sort_keys=True),
         "criteria": json.dumps(CRITERIA),
         "dataset_cards": json.dumps(dataset_cards, sort_keys=True),
+        "snakemake_version": _snakemake_version(),
+        "seeding": (f"every random stream derives from sha256('<entry>/<subject>/{NOISE_STREAM}/<stage or task>/"
+                    f"<replicate>') (fwbm_bench.seeding): all connectome variants of a subject share the noise of "
+                    "its empirical connectome; null and lesion seeds derive from crc32('<subject>/<variant>')"),
         "aggregation": "benchmark score = mean over the subjects it applies to (status not 'excluded') on the "
                        "empirical connectome; criterion = mean of its benchmarks; overall = mean of the 5 criteria; "
                        "a missing child counts 0 at every level; coverage = mean coverage of the children "

@@ -10,6 +10,7 @@ from pathlib import Path
 import xarray as xr
 
 from fwbm_bench.errors import InputError
+from fwbm_bench.leaderboard.schema import validate_leaderboard
 
 # Zarr format 2: fixed-width unicode (entry names, status strings) has a stable
 # specification there; zarr-python 3 marks it unstable for format 3.
@@ -31,7 +32,14 @@ def write_leaderboard(ds: xr.Dataset, path) -> None:
 
 
 def open_leaderboard(path) -> xr.Dataset:
+    """The validated leaderboard at ``path``; a missing, unreadable, corrupted or other-version
+    store is an :class:`InputError` saying so (:func:`~fwbm_bench.leaderboard.schema.validate_leaderboard`)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"leaderboard {path} not found; run the benchmark first (see README.md)")
-    return xr.open_zarr(path, consolidated=True).load()
+    try:
+        ds = xr.open_zarr(path, consolidated=True).load()
+    except Exception as exc:  # zarr and xarray raise many types for damaged stores
+        raise InputError(f"leaderboard {path}: not a readable Zarr store ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'no detail'})") from exc
+    return validate_leaderboard(ds, where=f"leaderboard {path}")
