@@ -89,6 +89,26 @@ def test_report_escapes_user_strings(leaderboard, tmp_path):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<img") >= 1 and "id=\"leaderboard\"" in page
+    entry_pages = sorted((tmp_path / "entries").glob("*.html"))
+    assert len(entry_pages) == 2  # one per entry, linked from the table
+    for entry_page in entry_pages:
+        assert f'href="entries/{entry_page.name}"' in page
+        text = entry_page.read_text()
+        assert "<script>alert(1)</script>" not in text and "No resting-state prediction" in text
+
+
+def test_entry_page_shows_fc_fcd_and_spectrum_of_model_and_data(leaderboard, tmp_path, rng):
+    from fwbm_bench.metrics import functional_connectivity
+    from fwbm_bench.report.entry_pages import RestComparison, page_name
+
+    bold = rng.standard_normal((6, 300))
+    model = bold + rng.standard_normal((6, 300))
+    comparison = RestComparison("hcp-1", functional_connectivity(model), functional_connectivity(bold), model, bold,
+                                tr_s=0.72, fcd_window_s=30.0, fcd_step_s=5.0)
+    write_report(leaderboard, tmp_path / "index.html", comparisons={"model-a": comparison})
+    text = (tmp_path / "entries" / page_name("model-a")).read_text()
+    assert "Resting state on hcp-1: model vs held-out data" in text and text.count("<img") == 1
+    assert page_name("a/b") != page_name("a_b")  # unsafe characters never make two entries share a page
 
 
 def test_structure_only_and_failed_subjects(tmp_path):

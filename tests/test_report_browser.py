@@ -70,3 +70,6 @@ def test_report_renders_sorts_and_logs_no_errors(browser, tmp_path):
         assert browser.find_element(By.ID, table_id).find_elements(By.CSS_SELECTOR, "tbody tr")
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
+    table.find_element(By.LINK_TEXT, "model-a").click()  # the entry's own page
+    assert browser.find_element(By.TAG_NAME, "h1").text == "model-a"
+    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []

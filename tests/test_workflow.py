@@ -65,6 +65,13 @@ def test_quick_preset_end_to_end(tmp_path):
     assert (ds.wall_s.sel(entry="rww-ei-fic") > 0).all()
     assert (work / "results" / "leaderboard.csv").read_text().startswith("entry,overall,coverage")
     assert "<table" in (work / "results" / "report" / "index.html").read_text()
+    entry_pages = list((work / "results" / "report" / "entries").glob("*.html"))
+    assert len(entry_pages) == 4 and all("Resting state on hcp-101309" in p.read_text() for p in entry_pages)
+    for figure in ("criteria", "unification", "behaviour"):  # registered with Snakemake's report()
+        assert (work / "results" / "report" / f"{figure}.png").stat().st_size > 1000
+    snakemake_report = _snakemake(work, "--configfile", "config/quick.yaml", "--report", "snakemake-report.html")
+    assert snakemake_report.returncode == 0, snakemake_report.stderr[-2000:]
+    assert "Leaderboard" in (work / "snakemake-report.html").read_text()
 
 
 def test_dry_run_fans_out_over_subjects_connectomes_entries_and_tasks(tmp_path):

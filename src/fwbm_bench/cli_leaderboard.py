@@ -98,7 +98,7 @@ def export(args) -> None:
 def report(args) -> None:
     from fwbm_bench.report import write_report
 
-    write_report(_open(args.store), args.output)
+    write_report(_open(args.store), args.output, figure_dir=Path(args.output).parent)
     print(f"wrote {args.output}")
 
 

@@ -28,13 +28,15 @@ rule leaderboard:
 
 rule report:
     input:
-        "results/leaderboard.zarr",
+        leaderboard="results/leaderboard.zarr",
+        subject=f"results/subjects/{SUBJECTS[0]}.npz",
+        observables=expand("results/observables/{entry}/{subject}/empirical.npz", entry=ENTRIES, subject=SUBJECTS[0]),
     output:
-        report(
-            "results/report/index.html",
-            caption="../report/leaderboard.rst",
-            category="Leaderboard",
-        ),
+        html=report("results/report/index.html", caption="../report/leaderboard.rst", category="Leaderboard"),
+        criteria=report("results/report/criteria.png", caption="../report/criteria.rst", category="Figures"),
+        unification=report("results/report/unification.png", caption="../report/unification.rst", category="Figures"),
+        behaviour=report("results/report/behaviour.png", caption="../report/behaviour.rst", category="Figures"),
+        entries=directory("results/report/entries"),
     log:
         "results/logs/report.log",
     script:

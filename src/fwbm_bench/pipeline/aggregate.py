@@ -7,10 +7,13 @@ import os
 from pathlib import Path
 
 from fwbm_bench.config import config_hash
-from fwbm_bench.data import dataset_of, get_dataset
+from fwbm_bench.data import dataset_of, get_dataset, load_subject_file
 from fwbm_bench.entries import resolve_entries
 from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
+from fwbm_bench.pipeline.io import read_npz
+from fwbm_bench.pipeline.rest import RestSettings, empirical_observables
 from fwbm_bench.report import write_report
+from fwbm_bench.report.entry_pages import RestComparison
 from fwbm_bench.scoring import benchmark_registry
 
 
@@ -47,5 +50,28 @@ def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, co
     os.replace(temporary, csv_path)
 
 
-def run_report(zarr_path, output_path) -> None:
-    write_report(open_leaderboard(zarr_path), output_path)
+def rest_comparisons(subject_path, observables_paths: dict, config: dict) -> dict:
+    """entry -> :class:`RestComparison` of its empirical-connectome prediction for one subject
+    (``observables_paths``: entry -> observables file), None where there is nothing to show."""
+    subject = load_subject_file(subject_path)
+    settings = RestSettings.from_config(config)
+    if not subject.has_bold:
+        return {}
+    held_out = empirical_observables(subject, settings)[1]
+    comparisons = {}
+    for entry, path in observables_paths.items():
+        observables = read_npz(path)
+        if "fc" not in observables:  # diverged, excluded, or no prediction
+            comparisons[entry] = None
+            continue
+        comparisons[entry] = RestComparison(
+            subject=subject.subject_id, fc_model=observables["fc"], fc_data=held_out.fc,
+            bold_model=observables.get("bold"), bold_data=held_out.bold, tr_s=subject.tr_s,
+            fcd_window_s=settings.fcd_window_s, fcd_step_s=settings.fcd_step_s, band_hz=settings.band_hz)
+    return comparisons
+
+
+def run_report(zarr_path, output_path, figure_dir=None, subject_path=None, observables_paths=None,
+               config=None) -> None:
+    comparisons = rest_comparisons(subject_path, observables_paths or {}, config or {}) if subject_path else {}
+    write_report(open_leaderboard(zarr_path), output_path, figure_dir, comparisons)

@@ -116,3 +116,11 @@ def unification_figure(ds) -> bytes | None:
         right.legend(fontsize=6)
         right.set_title("lesion specificity (lesioned subjects)", fontsize=9)
     return _png(figure)
+
+
+def placeholder_figure(text: str) -> bytes:
+    """A small panel that only says ``text`` (a figure the run has no data for)."""
+    figure, axis = plt.subplots(figsize=(5, 1))
+    axis.axis("off")
+    axis.text(0.5, 0.5, text, ha="center", va="center", fontsize=8, wrap=True)
+    return _png(figure)

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from fwbm_bench.leaderboard import criteria_card_table, leaderboard_table, raw_ceiling_table, unification_table
-from fwbm_bench.report.figures import criteria_figure, psychometric_figure, unification_figure
+from fwbm_bench.report.entry_pages import write_entry_pages
+from fwbm_bench.report.figures import criteria_figure, placeholder_figure, psychometric_figure, unification_figure
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.sortable th').forEach(function (th) {
@@ -51,11 +52,38 @@ def _rows(records) -> str:
     return "".join("<tr>" + "".join(_cell(v) for v in record) + "</tr>" for record in records)
 
 
-def write_report(ds, output_path) -> None:
-    """Write a self-contained HTML report of leaderboard ``ds`` to ``output_path``."""
+#: figure files the report writes beside index.html (registered with Snakemake's report()):
+#: name -> (function of the leaderboard, caption)
+FIGURES = {
+    "criteria": (criteria_figure, "Criterion scores per entry"),
+    "unification": (unification_figure, ("Fidelity curve (score vs shuffled fraction) and task performance after "
+                                         "the pathway lesion vs random lesions")),
+    "behaviour": (psychometric_figure, ("Psychometric and chronometric curves (decoded: solid; intrinsic: dashed) "
+                                       "against Roitman & Shadlen (2002)")),
+}
+
+
+def write_report(ds, output_path, figure_dir=None, comparisons=None) -> None:
+    """Write an HTML report of leaderboard ``ds`` to ``output_path``, one page per entry in
+    ``entries/`` beside it (:mod:`fwbm_bench.report.entry_pages`; ``comparisons``: entry ->
+    its resting-state comparison, or None), and, with ``figure_dir``, each of :data:`FIGURES`
+    as ``<name>.png`` there (a figure without data becomes a panel that says so, so the set
+    of files is always the same). Every page works from the file system, without a server."""
+    output_path = Path(output_path)
+    pages = write_entry_pages(ds, output_path.parent / "entries", comparisons or {})
+    figures = {name: function(ds) for name, (function, _) in FIGURES.items()}
+    if figure_dir is not None:
+        figure_dir = Path(figure_dir)
+        figure_dir.mkdir(parents=True, exist_ok=True)
+        for name, png in figures.items():
+            (figure_dir / f"{name}.png").write_bytes(png if png is not None else placeholder_figure(
+                f"{FIGURES[name][1]}: no data in this run"))
     table = leaderboard_table(ds)
     header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in table.columns)
-    rows = _rows(table.itertuples(index=False))
+    rows = "".join(
+        f'<tr><td data-value="{html.escape(str(record[0]))}"><a href="entries/{pages[str(record[0])]}">'
+        f"{html.escape(str(record[0]))}</a></td>" + "".join(_cell(v) for v in record[1:]) + "</tr>"
+        for record in table.itertuples(index=False))
     raw_rows = _rows(raw_ceiling_table(ds).itertuples(index=False))
     card = criteria_card_table(ds)
     card_header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in card.columns)
@@ -88,7 +116,7 @@ figure {{ display: inline-block; margin: 0 1em 1em 0; }}
 subject's own other half) and aggregated benchmark &rarr; criterion &rarr; overall; a missing child
 counts 0, and coverage tells what fraction was scored. Click a column header to sort.</p>
 <table class="sortable" id="leaderboard"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>
-{_image(criteria_figure(ds), "Criterion scores per entry")}
+{_image(figures["criteria"], FIGURES["criteria"][1])}
 <h2>fWBM criteria card</h2>
 <p>C1 structural grounding, C2 dynamical realism, C3 functional competence, C4 mappable observables,
 U unification (Senden et al. 2026). Each criterion is the mean of its benchmarks with missing ones
@@ -102,13 +130,13 @@ empirical run), with the percentile of the empirical score among the nulls. Lesi
 task performance lost to a lesion of the task's input-to-readout path beyond what size-matched
 random lesions cost. Explanatory scope: the fraction of C1-C4 benchmarks scoring at least 0.5.</p>
 <table class="sortable" id="unification"><thead><tr>{unified_header}</tr></thead><tbody>{unified_rows}</tbody></table>
-{_image(unification_figure(ds), "Fidelity curve (score vs shuffled fraction) and task performance after the pathway lesion vs random lesions")}
+{_image(figures["unification"], FIGURES["unification"][1])}
 <h2>Raw values and ceilings</h2>
 <p>Mean over the scored subjects, empirical connectome: the metric of the entry against the held-out
 half, and the same metric between the subject's two halves.</p>
 <table class="sortable"><thead><tr><th>entry</th><th>benchmark</th><th>raw</th><th>ceiling</th><th>subjects</th></tr></thead>
 <tbody>{raw_rows}</tbody></table>
-{_image(psychometric_figure(ds), "Psychometric and chronometric curves (decoded: solid; intrinsic: dashed) against Roitman & Shadlen (2002)")}
+{_image(figures["behaviour"], FIGURES["behaviour"][1])}
 <h2>Benchmarks</h2>
 <table><thead><tr><th>identifier</th><th>version</th><th>criterion</th><th>description</th><th>ceiling</th><th>citation</th></tr></thead>
 <tbody>{benchmark_rows}</tbody></table>
@@ -118,7 +146,6 @@ git {html.escape(str(ds.attrs['git_commit']))}, config {html.escape(str(ds.attrs
 <script>{_SORT_SCRIPT}</script>
 </body></html>
 """
-    output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = output_path.with_name(output_path.name + ".tmp")
     temporary.write_text(page)
