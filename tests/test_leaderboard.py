@@ -291,3 +291,16 @@ def test_command_line_show_compare_export_and_validate(tmp_path, capsys):
     assert "key 'rest.burn_in_s': 10 is less than the minimum of 60" in capsys.readouterr().err
     assert main(["validate", str(Path(__file__).parents[1] / "config" / "quick.yaml")]) == 0
     assert "valid (2 subjects" in capsys.readouterr().out
+
+
+def test_results_from_different_task_settings_are_a_clear_error(tmp_path):
+    paths = []
+    for subject, lags in (("hcp-1", [0, 50]), ("hcp-2", [0, 50, 100])):
+        path = tmp_path / f"{subject}.json"
+        write_json(path, {"entry": "m", "subject": subject, "connectome": "empirical", "results": [],
+                          "behaviour": {"curves": {"memory_r2": {"dim": "memory_lag_ms", "coords": lags,
+                                                                 "values": [0.5] * len(lags)}}}})
+        paths.append(path)
+    config = {"entries": ["m"], "subjects": ["hcp-1", "hcp-2"], "connectomes": ["empirical"]}
+    with pytest.raises(InputError, match="hcp-2.json: memory_r2 is given at memory_lag_ms .* different task settings"):
+        build_leaderboard(paths, [], [], config, benchmark_registry(["hcp"], ["memory_capacity"]), {}, "x")

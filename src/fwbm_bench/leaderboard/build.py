@@ -29,6 +29,7 @@ import xarray as xr
 from fwbm_bench import __version__
 from fwbm_bench.connectome import parse_variant
 from fwbm_bench.connectome.variants import STAGES, connectome_pairs
+from fwbm_bench.errors import InputError
 from fwbm_bench.leaderboard.schema import SCHEMA_VERSION
 from fwbm_bench.leaderboard.unification import MEASURES, unification
 from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING_SCORE, criteria_card
@@ -125,6 +126,10 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
             for name, curve in record.get("behaviour", {}).get("curves", {}).items():
                 if name not in curves:
                     curves[name] = (curve["dim"], curve["coords"], np.full(shape[:3] + (len(curve["coords"]),), np.nan))
+                if list(curve["coords"]) != list(curves[name][1]):
+                    raise InputError(f"{path}: {name} is given at {curve['dim']} {curve['coords']}, but other results "
+                                     f"at {curves[name][1]}: the results come from different task settings; rerun "
+                                     f"the tasks (snakemake --forcerun run_task)")
                 curves[name][2][position] = np.asarray(curve["values"], dtype=float)
             for row in record["results"]:
                 where = position + (index["benchmark"][row["benchmark"]],)
