@@ -276,7 +276,7 @@ def test_command_line_show_compare_export_and_validate(tmp_path, capsys):
     assert main(["show", str(STORE_V1), "--sort", "entry"]) == 0
     assert capsys.readouterr().out.splitlines()[2].startswith("<script>")
     assert main(["compare", "model-a", "<script>alert(1)</script>", "--store", str(STORE_V1)]) == 0
-    compared = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
+    compared = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[5:]}
     assert compared["hcp-fc-corr"] == ["0.562", "0.562", "0.000"]
     assert main(["export", str(STORE_V1), "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
     exported = json.loads((tmp_path / "out.json").read_text())
@@ -285,6 +285,8 @@ def test_command_line_show_compare_export_and_validate(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("| entry | overall | coverage |")
     assert main(["compare", "model-a", "nobody", "--store", str(STORE_V1)]) == 1
     assert "entry 'nobody' is not in" in capsys.readouterr().err
+    assert main(["compare", "model-a", "model-a", "--store", str(STORE_V1)]) == 1
+    assert "two different entries" in capsys.readouterr().err
     broken = tmp_path / "broken.yaml"
     broken.write_text("subjects: [hcp-101309]\nentries: [sc-as-fc]\nrest: {burn_in_s: 10}\n")
     assert main(["validate", str(broken)]) == 1

@@ -70,11 +70,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         functions[args.command](args)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
     except FwbmError as error:
         print(f"fwbm-bench: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

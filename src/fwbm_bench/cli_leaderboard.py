@@ -66,6 +66,8 @@ def compare(args) -> None:
 
     from fwbm_bench.errors import ConfigError
 
+    if args.a == args.b:
+        raise ConfigError(f"compare needs two different entries, found '{args.a}' twice")
     ds = _open(args.store)
     for name in (args.a, args.b):
         if name not in ds.entry.values:
@@ -75,8 +77,9 @@ def compare(args) -> None:
               float(ds.criterion_score.sel(entry=args.b, criterion=c))) for c in ds.criterion.values]
     rows += [(str(b), float(ds.benchmark_score.sel(entry=args.a, benchmark=b)),
               float(ds.benchmark_score.sel(entry=args.b, benchmark=b))) for b in ds.benchmark.values]
-    frame = pd.DataFrame(rows, columns=["score", args.a, args.b])
-    frame[f"{args.b} - {args.a}"] = frame[args.b] - frame[args.a]
+    frame = pd.DataFrame(rows, columns=["score", "A", "B"])
+    frame["B - A"] = frame["B"] - frame["A"]
+    print(f"A = {args.a}\nB = {args.b}\n")
     print(text_table(frame))
 
 
@@ -90,6 +93,7 @@ def export(args) -> None:
     else:
         text = json.dumps(json.loads(table.to_json(orient="records")), indent=1) + "\n"
     if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(text)
     else:
         print(text, end="")

@@ -29,8 +29,8 @@ rule leaderboard:
 rule report:
     input:
         leaderboard="results/leaderboard.zarr",
-        subject=f"results/subjects/{SUBJECTS[0]}.npz",
-        observables=expand("results/observables/{entry}/{subject}/empirical.npz", entry=ENTRIES, subject=SUBJECTS[0]),
+        subjects=expand("results/subjects/{subject}.npz", subject=SUBJECTS),
+        observables=expand("results/observables/{entry}/{subject}/empirical.npz", entry=ENTRIES, subject=SUBJECTS),
     output:
         html=report("results/report/index.html", caption="../report/leaderboard.rst", category="Leaderboard"),
         criteria=report("results/report/criteria.png", caption="../report/criteria.rst", category="Figures"),

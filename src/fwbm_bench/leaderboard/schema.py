@@ -32,6 +32,9 @@ REQUIRED_VARIABLES = {
     "identification_top1_ceiling": ("entry",),
 }
 
+#: coordinates a v1 store must hold
+REQUIRED_COORDINATES = ("entry", "subject", "connectome", "connectome_role", "benchmark", "criterion", "measure")
+
 #: attributes a v1 store must hold; those named in JSON_ATTRS are JSON text
 REQUIRED_ATTRS = ("schema_version", "package", "package_version", "git_commit", "config_hash", "config",
                   "benchmarks", "criteria", "dataset_cards", "aggregation", "seeding", "snakemake_version")
@@ -47,8 +50,12 @@ def validate_leaderboard(ds: xr.Dataset, where: str = "leaderboard") -> xr.Datas
     version = ds.attrs.get("schema_version")
     if version is None:
         raise InputError(f"{where}: not an fwbm-bench leaderboard (no schema_version attribute)")
-    if int(version) != SCHEMA_VERSION:
-        newer = " (written by a newer fwbm-bench: upgrade to read it)" if int(version) > SCHEMA_VERSION else ""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: schema_version {version!r} is not a version number (damaged store)") from None
+    if version != SCHEMA_VERSION:
+        newer = " (written by a newer fwbm-bench: upgrade to read it)" if version > SCHEMA_VERSION else ""
         raise InputError(f"{where}: schema version {version}, but this fwbm-bench reads version {SCHEMA_VERSION}{newer}")
     missing = [name for name in REQUIRED_VARIABLES if name not in ds.variables]
     if missing:
@@ -56,6 +63,9 @@ def validate_leaderboard(ds: xr.Dataset, where: str = "leaderboard") -> xr.Datas
     for name, dims in REQUIRED_VARIABLES.items():
         if tuple(ds[name].dims) != dims:
             raise InputError(f"{where}: variable '{name}' has dimensions {tuple(ds[name].dims)}, expected {dims}")
+    missing = [name for name in REQUIRED_COORDINATES if name not in ds.coords]
+    if missing:
+        raise InputError(f"{where}: incomplete store, coordinates missing: {', '.join(missing)}")
     missing = [name for name in REQUIRED_ATTRS if name not in ds.attrs]
     if missing:
         raise InputError(f"{where}: incomplete store, attributes missing: {', '.join(missing)}")

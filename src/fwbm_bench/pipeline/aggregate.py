@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import logging
 import os
 from pathlib import Path
 
 from fwbm_bench.config import config_hash
 from fwbm_bench.data import dataset_of, get_dataset, load_subject_file
 from fwbm_bench.entries import resolve_entries
+from fwbm_bench.errors import FwbmError
 from fwbm_bench.leaderboard import build_leaderboard, leaderboard_table, open_leaderboard, write_leaderboard
 from fwbm_bench.pipeline.io import read_npz
 from fwbm_bench.pipeline.rest import RestSettings, empirical_observables
 from fwbm_bench.report import write_report
 from fwbm_bench.report.entry_pages import RestComparison
 from fwbm_bench.scoring import benchmark_registry
+
+log = logging.getLogger("fwbm_bench.pipeline")
 
 
 def read_cost_rows(benchmark_files, root) -> list[dict]:
@@ -50,16 +54,27 @@ def run_leaderboard(result_files, fit_files, benchmark_files, benchmark_root, co
     os.replace(temporary, csv_path)
 
 
-def rest_comparisons(subject_path, observables_paths: dict, config: dict) -> dict:
-    """entry -> :class:`RestComparison` of its empirical-connectome prediction for one subject
-    (``observables_paths``: entry -> observables file), None where there is nothing to show."""
-    subject = load_subject_file(subject_path)
+def rest_comparisons(subject_paths: dict, observables_paths: dict, config: dict) -> dict:
+    """entry -> :class:`RestComparison` of its empirical-connectome prediction for the first
+    subject with BOLD (``subject_paths``: subject -> file; ``observables_paths``: (entry,
+    subject) -> observables file); None where there is nothing to show. Data that cannot be
+    shown (too short to preprocess) leave the panels out; they never fail the report."""
     settings = RestSettings.from_config(config)
-    if not subject.has_bold:
+    for path in subject_paths.values():
+        subject = load_subject_file(path)
+        if subject.has_bold:
+            break
+    else:
         return {}
-    held_out = empirical_observables(subject, settings)[1]
+    try:
+        held_out = empirical_observables(subject, settings)[1]
+    except FwbmError as exc:
+        log.warning("report: no resting-state panels: %s", exc)
+        return {}
     comparisons = {}
-    for entry, path in observables_paths.items():
+    for (entry, observed_subject), path in observables_paths.items():
+        if observed_subject != subject.subject_id:
+            continue
         observables = read_npz(path)
         if "fc" not in observables:  # diverged, excluded, or no prediction
             comparisons[entry] = None
@@ -71,7 +86,7 @@ def rest_comparisons(subject_path, observables_paths: dict, config: dict) -> dic
     return comparisons
 
 
-def run_report(zarr_path, output_path, figure_dir=None, subject_path=None, observables_paths=None,
+def run_report(zarr_path, output_path, figure_dir=None, subject_paths=None, observables_paths=None,
                config=None) -> None:
-    comparisons = rest_comparisons(subject_path, observables_paths or {}, config or {}) if subject_path else {}
+    comparisons = rest_comparisons(subject_paths, observables_paths or {}, config or {}) if subject_paths else {}
     write_report(open_leaderboard(zarr_path), output_path, figure_dir, comparisons)

@@ -46,8 +46,11 @@ def page_name(entry: str) -> str:
 def rest_figure(comparison: RestComparison) -> bytes:
     """FC matrices (model, data), FCD distributions and BOLD spectra of one subject."""
     figure, axes = plt.subplots(1, 4, figsize=(15, 3.4), constrained_layout=True)
-    r = matrix_correlation(comparison.fc_model, comparison.fc_data)
-    for axis, matrix, title in ((axes[0], comparison.fc_model, f"model FC (r = {r:.2f} with data)"),
+    try:
+        similarity = f"r = {matrix_correlation(comparison.fc_model, comparison.fc_data):.2f} with data"
+    except FwbmError:  # e.g. a constant model FC
+        similarity = "r undefined"
+    for axis, matrix, title in ((axes[0], comparison.fc_model, f"model FC ({similarity})"),
                                 (axes[1], comparison.fc_data, f"{comparison.subject} held-out FC")):
         image = axis.imshow(matrix, vmin=-1, vmax=1, cmap="RdBu_r")
         axis.set_title(title, fontsize=9)
@@ -94,8 +97,9 @@ def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
     """The HTML of one entry's page."""
     one = ds.sel(entry=[entry])
     name = html.escape(entry)
-    card = "".join(f"<tr><td>{html.escape(str(c))}</td><td>{one.criterion_score.sel(criterion=c).values[0]:.3f}</td>"
-                   f"<td>{one.criterion_coverage.sel(criterion=c).values[0]:.2f}</td></tr>" for c in ds.criterion.values)
+    card = "".join(f"<tr><td>{html.escape(str(c))}</td><td>{_number(one.criterion_score.sel(criterion=c).values[0], 3)}"
+                   f"</td><td>{_number(one.criterion_coverage.sel(criterion=c).values[0], 2)}</td></tr>"
+                   for c in ds.criterion.values)
     subjects = [str(s) for s in ds.subject.values]
     reference = "empirical" if "empirical" in ds.connectome else str(ds.connectome.values[0])
     rows = []
@@ -118,7 +122,7 @@ th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }} td:fir
 figure {{ margin: 0 0 1em 0; }} img {{ max-width: 100%; }}</style></head><body>
 <p><a href="../index.html">&larr; leaderboard</a></p>
 <h1>{name}</h1>
-<p>Overall {one.overall.values[0]:.3f} (coverage {one.overall_coverage.values[0]:.2f}); qualifies as an fWBM:
+<p>Overall {_number(one.overall.values[0], 3)} (coverage {_number(one.overall_coverage.values[0], 2)}); qualifies as an fWBM:
 {"yes" if bool(one.qualifies.values[0]) else "no"}.</p>
 <h2>Criteria card</h2>
 <table><thead><tr><th>criterion</th><th>score</th><th>coverage</th></tr></thead><tbody>{card}</tbody></table>

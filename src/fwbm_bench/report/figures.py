@@ -7,6 +7,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["text.parse_math"] = False  # entry names are user strings: '$' is text, not math
 import matplotlib.pyplot as plt
 import numpy as np
 
