@@ -212,3 +212,10 @@ def test_adding_an_entry_reruns_only_its_jobs_and_keeps_the_others_byte_identica
     for name in ("benchmark_score", "criterion_score", "overall"):
         assert before[name].sel(entry="sc-as-fc").values.tobytes() == after[name].sel(entry="sc-as-fc").values.tobytes()
     assert np.isfinite(after.score.sel(entry="distance", connectome="empirical", benchmark="hcp-fc-corr")).all()
+    # a config change the results depend on reruns the jobs that depend on it, and only those
+    (work / "config" / "three.yaml").write_text(base + "entries: [sc-as-fc, distance]\nrest: {band_hz: [0.01, 0.08]}\n")
+    changed = _snakemake(work, "-n", "--quiet", "rules", "--configfile", "config/three.yaml")
+    assert changed.returncode == 0, changed.stderr[-2000:]
+    counts = {line.split()[0]: int(line.split()[1]) for line in changed.stdout.splitlines()
+              if len(line.split()) == 2 and line.split()[1].isdigit()}
+    assert counts["score_rest"] == 4 and "prepare_subject" not in counts and "prepare_connectome" not in counts

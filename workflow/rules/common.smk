@@ -1,4 +1,5 @@
 # Config validation (one-line errors) and the fan-out lists. No computation here.
+import json
 import sys
 
 from snakemake.utils import validate
@@ -61,3 +62,14 @@ def cohort_of(wildcards):
         return []
     dataset = wildcards.subject.split("-", 1)[0]
     return [f"results/subjects/{s}.npz" for s in SUBJECTS if s.split("-", 1)[0] == dataset]
+
+
+def config_dependency(wildcards, *sections, task=None):
+    """The config a job's result depends on, as a string Snakemake compares between runs: the
+    named sections, the entry's own definition if it is a custom one, and the task's settings."""
+    parts = {section: config[section] for section in sections}
+    if "entry" in wildcards.keys():
+        parts["entry"] = config["custom_entries"].get(wildcards.entry, "built-in")
+    if task is not None:
+        parts["task_settings"] = config["task_settings"].get(task, {})
+    return json.dumps(parts, sort_keys=True)

@@ -3,6 +3,9 @@ rule observables:
         "results/rest/{entry}/{subject}/{connectome}.npz",
     output:
         "results/observables/{entry}/{subject}/{connectome}.npz",
+    params:
+        # the config sections the result depends on: changing one reruns the job (params trigger)
+        depends_on=lambda w: config_dependency(w, "rest", "simulation"),
     log:
         "results/logs/observables/{entry}/{subject}/{connectome}.log",
     script:
@@ -16,6 +19,9 @@ rule score_rest:
         fit=fit_of,
     output:
         "results/scores/{entry}/{subject}/{connectome}.json",
+    params:
+        # the config sections the result depends on: changing one reruns the job (params trigger)
+        depends_on=lambda w: config_dependency(w, "rest", "simulation"),
     log:
         "results/logs/score_rest/{entry}/{subject}/{connectome}.log",
     benchmark:
@@ -30,6 +36,9 @@ rule specificity:
         observables=expand("results/observables/{{entry}}/{subject}/{{connectome}}.npz", subject=SUBJECTS),
     output:
         "results/specificity/{entry}/{connectome}.json",
+    params:
+        # the config sections the result depends on: changing one reruns the job (params trigger)
+        depends_on=lambda w: config_dependency(w, "rest", "simulation"),
     log:
         "results/logs/specificity/{entry}/{connectome}.log",
     script:

@@ -4,6 +4,9 @@ rule fit:
         connectome="results/connectomes/{subject}/{connectome}.npz",
     output:
         "results/fits/{entry}/{subject}/{connectome}.json",
+    params:
+        # the config sections the result depends on: changing one reruns the job (params trigger)
+        depends_on=lambda w: config_dependency(w, "rest", "simulation"),
     log:
         "results/logs/fit/{entry}/{subject}/{connectome}.log",
     benchmark:
@@ -19,6 +22,9 @@ rule simulate_rest:
         fit=fit_of,
     output:
         "results/rest/{entry}/{subject}/{connectome}.npz",
+    params:
+        # the config sections the result depends on: changing one reruns the job (params trigger)
+        depends_on=lambda w: config_dependency(w, "rest", "simulation"),
     log:
         "results/logs/simulate_rest/{entry}/{subject}/{connectome}.log",
     benchmark:
