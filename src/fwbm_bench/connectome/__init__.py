@@ -13,7 +13,6 @@ from fwbm_bench.connectome.lesions import LesionMask, lesion_mask, random_contro
 from fwbm_bench.connectome.variants import (
     BUILTIN_LESIONS,
     GRAMMAR,
-    NULL_KINDS,
     VariantName,
     build_connectome,
     connectome_seed,
@@ -24,7 +23,6 @@ from fwbm_bench.connectome.variants import (
 __all__ = [
     "BUILTIN_LESIONS",
     "GRAMMAR",
-    "NULL_KINDS",
     "Connectome",
     "LesionMask",
     "VariantName",

@@ -53,8 +53,6 @@ BUILTIN_LESIONS = {
     "interhemispheric": {"tracts": "interhemispheric", "description": "every interhemispheric tract"},
 }
 
-NULL_KINDS = ("shuffled", "geometric", "rewired")
-
 _PATTERNS = (
     ("empirical", re.compile(r"empirical")),
     ("group", re.compile(r"group")),
