@@ -48,10 +48,18 @@ def _one_line(error: jsonschema.ValidationError) -> str:
     return f"key '{path}': {error.message}"
 
 
+def _known_subject(subject: str, user_datasets: dict) -> bool:
+    from fwbm_bench.data import dataset_of, get_dataset
+
+    try:
+        return subject in get_dataset(dataset_of(subject), user_datasets).subject_ids()
+    except FwbmError:
+        return False
+
+
 def _check_variants(config: dict, where: str) -> None:
     """Variant names parse, lesions they name exist, sampled subjects exist."""
     from fwbm_bench.connectome import lesion_specs, parse_variant
-    from fwbm_bench.data import dataset_of, get_dataset
 
     try:
         lesions = lesion_specs(config["lesions"])
@@ -70,11 +78,7 @@ def _check_variants(config: dict, where: str) -> None:
                 raise ConfigError(f"{where}: key {key}: variant '{variant}' names lesion '{parsed.lesion}', which is "
                                   f"neither built in nor under the key lesions (known: {', '.join(lesions)})")
         for subject in subjects if key != "connectomes" else ():  # a typo must not silently drop a sample
-            try:
-                known = subject in get_dataset(dataset_of(subject), config["user_datasets"]).subject_ids()
-            except FwbmError:
-                known = False
-            if not known:
+            if subject not in config["subjects"] and not _known_subject(subject, config["user_datasets"]):
                 raise ConfigError(f"{where}: key {key}.subjects: '{subject}' is not a subject of any configured "
                                   f"dataset (`fwbm-bench datasets`)")
     pairs = connectome_pairs(config)

@@ -6,6 +6,7 @@ from snakemake.utils import validate
 
 from fwbm_bench.config import SCHEMA_PATH, check_config, connectome_pairs
 from fwbm_bench.connectome import parse_variant
+from fwbm_bench.data import dataset_of
 from fwbm_bench.entries import resolve_entries
 from fwbm_bench.errors import ConfigError
 
@@ -60,8 +61,7 @@ def cohort_of(wildcards):
     """Subject files the `group` variant of a subject is built from: its dataset's configured subjects."""
     if wildcards.connectome != "group":
         return []
-    dataset = wildcards.subject.split("-", 1)[0]
-    return [f"results/subjects/{s}.npz" for s in SUBJECTS if s.split("-", 1)[0] == dataset]
+    return [f"results/subjects/{s}.npz" for s in SUBJECTS if dataset_of(s) == dataset_of(wildcards.subject)]
 
 
 def config_dependency(wildcards, *sections, task=None):

@@ -97,7 +97,7 @@ def lesion_mask(spec: dict, labels, hemispheres, groups: dict | None = None, whe
         tracts = (a[:, None] & b[None, :]) | (b[:, None] & a[None, :])
     elif isinstance(rule, dict) and set(rule) == {"from"}:
         a = _resolve(rule["from"], labels, all_groups, f"{where}.tracts.from")
-        tracts = (a[:, None] & ~a[None, :]) | (~a[:, None] & a[None, :])
+        tracts = a[:, None] != a[None, :]
     elif rule is not None:
         raise ConfigError(f"{where}.tracts: expected 'interhemispheric', {{between: [A, B]}} or {{from: A}}, "
                           f"found {rule!r}")

@@ -186,8 +186,7 @@ def _lesioned(base, parsed: VariantName, subject, lesions, groups, seed) -> np.n
     if parsed.lesion not in specs:
         raise ConfigError(f"connectome variant '{parsed.name}': lesion '{parsed.lesion}' is not defined (built-in: "
                           f"{', '.join(BUILTIN_LESIONS)}; add others under the config key 'lesions')")
-    spec = {k: v for k, v in specs[parsed.lesion].items() if k != "description"}
-    mask = lesion_mask(spec, subject.labels, subject.hemispheres, groups, where=f"lesions.{parsed.lesion}")
+    mask = lesion_mask(specs[parsed.lesion], subject.labels, subject.hemispheres, groups, where=f"lesions.{parsed.lesion}")
     if parsed.control is not None:
         mask = random_control(mask, base, seed, where=f"connectome variant '{parsed.name}'")
     return mask.apply(base)

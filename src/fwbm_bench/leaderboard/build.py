@@ -29,6 +29,7 @@ import xarray as xr
 from fwbm_bench import __version__
 from fwbm_bench.connectome import parse_variant
 from fwbm_bench.connectome.variants import STAGES, connectome_pairs
+from fwbm_bench.data import dataset_of
 from fwbm_bench.errors import InputError
 from fwbm_bench.leaderboard.schema import SCHEMA_VERSION
 from fwbm_bench.leaderboard.unification import MEASURES, unification
@@ -36,6 +37,11 @@ from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING
 from fwbm_bench.seeding import NOISE_STREAM
 
 _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
+
+
+def _mark_unless_excluded(status: np.ndarray, text: str) -> None:
+    """Set ``status`` (a view of the status array) to ``text`` where it is not already excluded."""
+    status[~np.char.startswith(status.astype(str), EXCLUDED)] = text
 
 
 def _snakemake_version() -> str:
@@ -68,14 +74,14 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     has_bold = {name: bool(card.get("has_bold", True)) for name, card in dataset_cards.items()}
     entries = list(config["entries"])
     subjects = list(config["subjects"])
-    run_pairs = connectome_pairs(config)
-    connectomes = list(dict.fromkeys(c for _, c in run_pairs))
+    run_pairs = set(connectome_pairs(config))
+    connectomes = list(dict.fromkeys(c for _, c in connectome_pairs(config)))
     benchmarks = list(registry)
     shape = (len(entries), len(subjects), len(connectomes), len(benchmarks))
     values = {name: np.full(shape, np.nan) for name in _ROW_FIELDS}
     status = np.full(shape, "missing: no result (job failed or not run)", dtype=object)
     for s, subject in enumerate(subjects):
-        dataset = subject.split("-", 1)[0]
+        dataset = dataset_of(subject)
         for k, benchmark in enumerate(benchmarks):
             owner = registry[benchmark].dataset
             if owner and owner != dataset:
@@ -97,14 +103,11 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         if entry in baselines:
             for k, benchmark in enumerate(benchmarks):
                 if registry[benchmark].criterion == "C3":
-                    status[e, :, :, k] = np.where(np.char.startswith(status[e, :, :, k].astype(str), EXCLUDED),
-                                                  status[e, :, :, k], BASELINE_NO_TASKS)
+                    _mark_unless_excluded(status[e, :, :, k], BASELINE_NO_TASKS)
     for c, connectome in enumerate(connectomes):
         for k, benchmark in enumerate(benchmarks):
             if registry[benchmark].empirical_only and connectome != "empirical":
-                status[:, :, c, k] = np.where(np.char.startswith(status[:, :, c, k].astype(str), EXCLUDED),
-                                              status[:, :, c, k],
-                                              "not applicable: scored on the empirical connectome only")
+                _mark_unless_excluded(status[:, :, c, k], "not applicable: scored on the empirical connectome only")
     index = {"entry": {e: k for k, e in enumerate(entries)}, "subject": {s: k for k, s in enumerate(subjects)},
              "connectome": {c: k for k, c in enumerate(connectomes)}, "benchmark": {b: k for k, b in enumerate(benchmarks)}}
 

@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from fwbm_bench.leaderboard.build import reference_connectome
-from fwbm_bench.scoring import QUALIFYING_SCORE
+from fwbm_bench.scoring import QUALIFYING_SCORE, UNIFICATION_BENCHMARKS
 
 
 def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -67,13 +67,11 @@ def unification_table(ds: xr.Dataset) -> pd.DataFrame:
     """Per entry: structure dependence of the FC fit and of task performance (normalised
     effect and percentile against the nulls), lesion specificity, explanatory scope."""
     table = pd.DataFrame({"entry": ds.entry.values})
-    with warnings.catch_warnings():
+    for benchmark in UNIFICATION_BENCHMARKS:
+        if benchmark.identifier in ds.benchmark:
+            table[benchmark.identifier] = ds.benchmark_score.sel(benchmark=benchmark.identifier).values
+    with warnings.catch_warnings():  # entries without nulls: an all-NaN mean is NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        for benchmark in ("structure-dependence-fc", "structure-dependence-task", "lesion-specificity",
-                          "explanatory-scope"):
-            if benchmark in ds.benchmark:
-                table[benchmark] = ds.benchmark_score.sel(benchmark=benchmark).values
-            if benchmark.startswith("structure") and benchmark in ds.benchmark:
-                measure = benchmark.rsplit("-", 1)[1]
-                table[f"null percentile ({measure})"] = ds.null_percentile.sel(measure=measure).mean("subject").values
+        for measure in ds.measure.values:
+            table[f"null percentile ({measure})"] = ds.null_percentile.sel(measure=measure).mean("subject").values
     return table

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from fwbm_bench.connectome import parse_variant
+from fwbm_bench.data import dataset_of
 from fwbm_bench.metrics.unification import (
     explanatory_scope,
     lesion_specificity,
@@ -52,7 +53,7 @@ def unification(score: np.ndarray, status: np.ndarray, subjects, connectomes, be
     """
     parsed = [parse_variant(c) for c in connectomes]
     ran_stage = {"fc": set(stage_pairs["rest"]), "task": set(stage_pairs["tasks"])}
-    n_entries = score.shape[0]
+    n_entries, n_connectomes = score.shape[0], len(connectomes)
     empirical = connectomes.index("empirical")
     nulls = [k for k, v in enumerate(parsed) if v.role == "null"]
     lesion = [k for k, v in enumerate(parsed) if v.role == "lesion" and v.lesion == task_lesion]
@@ -60,67 +61,66 @@ def unification(score: np.ndarray, status: np.ndarray, subjects, connectomes, be
     shuffled = [k for k, v in enumerate(parsed) if v.family in ("empirical", "shuffled")]
     fractions = sorted({parsed[k].rewiring_fraction for k in shuffled})
     text = status.astype(str)
+    c3_columns = [k for k, b in enumerate(benchmarks) if registry[b].criterion == "C3"]
+    scope_columns = [k for k, b in enumerate(benchmarks) if registry[b].criterion in ("C1", "C2", "C3", "C4")]
 
-    def columns_of(e, s, measure) -> list[int]:
-        """The benchmark columns a measure averages for (entry, subject): those that apply to it
-        on the empirical connectome (not excluded, not 'not applicable')."""
-        if measure == "fc":
-            wanted = [f"{subjects[s].split('-', 1)[0]}-fc-corr"]
-        else:
-            wanted = [b for b in benchmarks if registry[b].criterion == "C3"]
-        return [benchmarks.index(b) for b in wanted
-                if b in benchmarks and not _inapplicable(str(text[e, s, empirical, benchmarks.index(b)]))]
+    def fc_columns(subject: str) -> list[int]:
+        identifier = f"{dataset_of(subject)}-fc-corr"
+        return [benchmarks.index(identifier)] if identifier in benchmarks else []
 
     def value(e, s, c, columns) -> float:
         """Mean score over ``columns`` (not computable counts 0); NaN if a result is missing."""
-        if any(str(text[e, s, c, k]).startswith("missing") for k in columns):
+        if any(text[e, s, c, k].startswith("missing") for k in columns):
             return float("nan")
         return aggregate(list(score[e, s, c, columns]))[0]
 
     rows = {}
     percentile = np.full((n_entries, len(subjects), len(MEASURES)), np.nan)
     fidelity = {m: (fractions, np.full((n_entries, len(subjects), len(fractions)), np.nan)) for m in MEASURES}
-    performance = np.full((n_entries, len(subjects), len(connectomes)), np.nan)
+    performance = np.full((n_entries, len(subjects), n_connectomes), np.nan)
     for s, subject in enumerate(subjects):
-        ran_for = {m: {c for c in range(len(connectomes)) if (subject, connectomes[c]) in pairs}
+        ran_for = {m: [c for c in range(n_connectomes) if (subject, connectomes[c]) in pairs]
                    for m, pairs in ran_stage.items()}
+        members = {m: [[c for c in shuffled if c in ran_for[m] and parsed[c].rewiring_fraction == f] for f in fractions]
+                   for m in MEASURES}
+        candidates = {"fc": fc_columns(subject), "task": c3_columns}
         for e in range(n_entries):
-            task_columns = columns_of(e, s, "task")
-            if task_columns:
-                performance[e, s] = [value(e, s, c, task_columns) if c in ran_for["task"] else np.nan
-                                     for c in range(len(connectomes))]
+            # the columns a measure averages: those that apply to this entry and subject
+            columns = {m: [k for k in candidates[m] if not _inapplicable(text[e, s, empirical, k])] for m in MEASURES}
+            scores = {m: np.array([value(e, s, c, columns[m]) if c in ran_for[m] else np.nan
+                                   for c in range(n_connectomes)]) for m in MEASURES if columns[m]}
             for measure, identifier in (("fc", "structure-dependence-fc"), ("task", "structure-dependence-task")):
-                ran = ran_for[measure]
-                columns = columns_of(e, s, measure)
-                if not columns:
+                if measure not in scores:
                     rows[e, s, identifier] = {"status": f"not applicable: the entry has no {measure} score here"}
                     continue
-                for f, fraction in enumerate(fractions):
-                    members = [c for c in shuffled if c in ran and parsed[c].rewiring_fraction == fraction]
-                    if members:  # NaN if one is missing
-                        fidelity[measure][1][e, s, f] = np.mean([value(e, s, c, columns) for c in members])
-                ran_nulls = [c for c in nulls if c in ran]
+                for f, group in enumerate(members[measure]):
+                    if group:  # NaN if one is missing
+                        fidelity[measure][1][e, s, f] = scores[measure][group].mean()
+                ran_nulls = [c for c in nulls if c in ran_for[measure]]
                 if not ran_nulls:
                     rows[e, s, identifier] = {"status": f"{EXCLUDED}no null connectome was run for this subject"}
                     continue
-                own, null_values = value(e, s, empirical, columns), [value(e, s, c, columns) for c in ran_nulls]
+                own, null_values = scores[measure][empirical], scores[measure][ran_nulls]
                 rows[e, s, identifier] = _row(*structure_dependence(own, null_values))
                 percentile[e, s, MEASURES.index(measure)] = null_percentile(own, null_values)
-            ran_lesion = [c for c in lesion if c in ran_for["task"]]
-            ran_controls = [c for c in controls if c in ran_for["task"]]
-            if not task_columns:
-                rows[e, s, "lesion-specificity"] = {"status": "not applicable: the entry has no task score here"}
-            elif not ran_lesion or not ran_controls:
-                rows[e, s, "lesion-specificity"] = {
-                    "status": f"{EXCLUDED}lesion-{task_lesion} and its random controls were not run for this subject"}
-            else:
-                rows[e, s, "lesion-specificity"] = _row(*lesion_specificity(
-                    performance[e, s, empirical], float(np.mean(performance[e, s, ran_lesion])),
-                    performance[e, s, ran_controls]))
-            scope_columns = [k for k, b in enumerate(benchmarks) if registry[b].criterion in ("C1", "C2", "C3", "C4")
-                             and not str(text[e, s, empirical, k]).startswith(EXCLUDED)]
-            scope = explanatory_scope(score[e, s, empirical, scope_columns])
+            rows[e, s, "lesion-specificity"] = _lesion_row(scores.get("task"), empirical,
+                                                           [c for c in lesion if c in ran_for["task"]],
+                                                           [c for c in controls if c in ran_for["task"]], task_lesion)
+            if "task" in scores:
+                performance[e, s] = scores["task"]
+            scope = explanatory_scope(score[e, s, empirical, [k for k in scope_columns
+                                                              if not text[e, s, empirical, k].startswith(EXCLUDED)]])
             rows[e, s, "explanatory-scope"] = ({"raw": scope, "ceiling": 1.0, "score": scope, "score_unclipped": scope,
                                                 "status": "ok"} if np.isfinite(scope)
                                                else {"status": f"{EXCLUDED}no C1-C4 benchmark applies to this subject"})
     return {"rows": rows, "percentile": percentile, "fidelity": fidelity, "task_performance": performance}
+
+
+def _lesion_row(task_scores, empirical: int, lesioned: list, controls: list, task_lesion: str) -> dict:
+    """The lesion-specificity row of one (entry, subject) from its task scores per variant."""
+    if task_scores is None:
+        return {"status": "not applicable: the entry has no task score here"}
+    if not lesioned or not controls:
+        return {"status": f"{EXCLUDED}lesion-{task_lesion} and its random controls were not run for this subject"}
+    return _row(*lesion_specificity(task_scores[empirical], float(np.mean(task_scores[lesioned])),
+                                    task_scores[controls]))

@@ -15,7 +15,7 @@ import numpy as np
 from fwbm_bench.errors import FwbmError
 from fwbm_bench.metrics.dynamics import functional_connectivity_dynamics, matrix_correlation
 from fwbm_bench.metrics.spectral import bold_power_spectrum
-from fwbm_bench.report.figures import _png, psychometric_figure, unification_figure
+from fwbm_bench.report.figures import _png, figure_html, psychometric_figure, unification_figure
 
 
 @dataclass(frozen=True)
@@ -84,13 +84,7 @@ def _number(value, digits: int) -> str:
 
 
 def _image(png: bytes | None, alt: str) -> str:
-    import base64
-
-    if png is None:
-        return f"<p><i>{html.escape(alt)}: no data in this run.</i></p>"
-    encoded = base64.b64encode(png).decode()
-    return (f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption>{html.escape(alt)}</figcaption></figure>")
+    return figure_html(png, alt, missing=f"<p><i>{html.escape(alt)}: no data in this run.</i></p>")
 
 
 def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 
 import matplotlib
@@ -13,6 +15,16 @@ import numpy as np
 
 from fwbm_bench.data.behaviour import roitman_shadlen_2002
 from fwbm_bench.leaderboard.build import reference_connectome
+
+
+def figure_html(png: bytes | None, alt: str, missing: str = "") -> str:
+    """An embedded ``<figure>`` of PNG bytes with ``alt`` as caption; ``missing`` (HTML) when
+    there is no figure."""
+    if png is None:
+        return missing
+    encoded = base64.b64encode(png).decode()
+    return (f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{html.escape(alt)}</figcaption></figure>")
 
 
 def _png(figure) -> bytes:

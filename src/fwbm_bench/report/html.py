@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import os
@@ -12,7 +11,13 @@ import numpy as np
 
 from fwbm_bench.leaderboard import criteria_card_table, leaderboard_table, raw_ceiling_table, unification_table
 from fwbm_bench.report.entry_pages import write_entry_pages
-from fwbm_bench.report.figures import criteria_figure, placeholder_figure, psychometric_figure, unification_figure
+from fwbm_bench.report.figures import (
+    criteria_figure,
+    figure_html,
+    placeholder_figure,
+    psychometric_figure,
+    unification_figure,
+)
 
 _SORT_SCRIPT = """
 document.querySelectorAll('table.sortable th').forEach(function (th) {
@@ -38,13 +43,6 @@ def _cell(value) -> str:
         return f'<td data-value="{value:.6g}">{value:.3f}</td>'
     text = html.escape(str(value))
     return f'<td data-value="{text}">{text}</td>'
-
-
-def _image(png: bytes | None, alt: str) -> str:
-    if png is None:
-        return ""
-    encoded = base64.b64encode(png).decode()
-    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}"><figcaption>{html.escape(alt)}</figcaption></figure>'
 
 
 def _rows(records) -> str:
@@ -116,7 +114,7 @@ figure {{ display: inline-block; margin: 0 1em 1em 0; }}
 subject's own other half) and aggregated benchmark &rarr; criterion &rarr; overall; a missing child
 counts 0, and coverage tells what fraction was scored. Click a column header to sort.</p>
 <table class="sortable" id="leaderboard"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>
-{_image(figures["criteria"], FIGURES["criteria"][1])}
+{figure_html(figures["criteria"], FIGURES["criteria"][1])}
 <h2>fWBM criteria card</h2>
 <p>C1 structural grounding, C2 dynamical realism, C3 functional competence, C4 mappable observables,
 U unification (Senden et al. 2026). Each criterion is the mean of its benchmarks with missing ones
@@ -130,13 +128,13 @@ empirical run), with the percentile of the empirical score among the nulls. Lesi
 task performance lost to a lesion of the task's input-to-readout path beyond what size-matched
 random lesions cost. Explanatory scope: the fraction of C1-C4 benchmarks scoring at least 0.5.</p>
 <table class="sortable" id="unification"><thead><tr>{unified_header}</tr></thead><tbody>{unified_rows}</tbody></table>
-{_image(figures["unification"], FIGURES["unification"][1])}
+{figure_html(figures["unification"], FIGURES["unification"][1])}
 <h2>Raw values and ceilings</h2>
 <p>Mean over the scored subjects, empirical connectome: the metric of the entry against the held-out
 half, and the same metric between the subject's two halves.</p>
 <table class="sortable"><thead><tr><th>entry</th><th>benchmark</th><th>raw</th><th>ceiling</th><th>subjects</th></tr></thead>
 <tbody>{raw_rows}</tbody></table>
-{_image(figures["behaviour"], FIGURES["behaviour"][1])}
+{figure_html(figures["behaviour"], FIGURES["behaviour"][1])}
 <h2>Benchmarks</h2>
 <table><thead><tr><th>identifier</th><th>version</th><th>criterion</th><th>description</th><th>ceiling</th><th>citation</th></tr></thead>
 <tbody>{benchmark_rows}</tbody></table>
