@@ -21,7 +21,7 @@ import numpy as np
 
 from fwbm_bench.connectome import build_connectome
 from fwbm_bench.data import load_subject
-from fwbm_bench.entries import BUILTIN_ENTRIES
+from fwbm_bench.entries import ENTRIES
 from fwbm_bench.pipeline.recovery import rank_entries, recover_parameters, synthetic_subject
 from fwbm_bench.pipeline.rest import RestSettings
 
@@ -46,7 +46,7 @@ def main(argv=None):
 
     subject = load_subject(args.subject)
     connectome = build_connectome(subject, "empirical")
-    entry = BUILTIN_ENTRIES[args.entry]
+    entry = ENTRIES[args.entry]
     settings = RestSettings(segment_volumes=args.volumes, fit_objective=args.objective,
                             fit_realizations=args.realizations)
     grid = np.asarray(entry.free["G"])
@@ -67,7 +67,7 @@ def main(argv=None):
 
     if args.skip_ranking:
         return
-    entries = [BUILTIN_ENTRIES[name] for name in ("rww-ei-fic", "rww-ei-uncoupled", "sc-as-fc")]
+    entries = [ENTRIES[name] for name in ("rww-ei-fic", "rww-ei-uncoupled", "sc-as-fc")]
     print("\nentry ranking on synthetic data (mean normalised rest score; a benchmark not scored counts 0)")
     for g, seed in ((0.2, 2000), (0.3, 2001)):
         truth = synthetic_subject(subject, connectome, entry, {"G": g}, seed, settings, args.volumes)

@@ -2,78 +2,22 @@
 
 import numpy as np
 import pytest
-from numba import njit
 from reference import hopf_reference, jansen_rit_euler, rww_ei_euler
 
 from fwbm_bench.connectome import delay_steps
-from fwbm_bench.entries import BUILTIN_ENTRIES
-from fwbm_bench.errors import ConfigError
+from fwbm_bench.entries import ENTRIES
 from fwbm_bench.models import MODELS
-from fwbm_bench.models.base import node_drift, node_drift_observe, node_observe
 from fwbm_bench.models.rww_ei import ReducedWongWangEI, fic_fixed_point, fic_weights
 from fwbm_bench.simulate import simulate
 from fwbm_bench.simulate.random import simulation_noise
-
-
-@njit
-def _drift_and_outputs(tag, x, coupling, ext, global_params, node_params, combined):
-    """(drift, outputs) of region 1, element 0: by the combined call, or by the two separate ones."""
-    n_outputs = 8
-    dxdt, out_row = np.zeros(x.shape[0]), np.zeros((n_outputs, coupling.shape[1], 1))
-    if combined:
-        node_drift_observe(tag, x, 1, 0, coupling, ext, global_params, node_params, dxdt, out_row, 0.5)
-    else:
-        node_observe(tag, x, 1, 0, coupling, ext, global_params, node_params, out_row, 0.5)
-        node_drift(tag, x, 1, 0, coupling, ext, global_params, node_params, dxdt)
-    return dxdt, out_row[:, 1, 0]
-
-
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_combined_drift_and_outputs_equal_the_separate_functions(name):
-    """The loop calls node_drift_observe; a model's combined function must not change the science."""
-    model = MODELS[name]
-    weights = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
-    resolved = model.resolve({}, 1)
-    node_params, state = model.prepare(resolved, weights)
-    rng = np.random.default_rng(0)
-    x = state[:, 1, 0] + 0.05 * rng.random(state.shape[0])
-    coupling = rng.random((len(model.coupling_variables) * 2, 3, 1))
-    ext = np.full((3, 1), 0.01)
-    args = (model.tag, x, coupling, ext, model.parameter_rows(resolved), node_params)
-    separate, combined = _drift_and_outputs(*args, False), _drift_and_outputs(*args, True)
-    np.testing.assert_allclose(combined[0], separate[0], rtol=1e-14, atol=0)
-    np.testing.assert_allclose(combined[1], separate[1], rtol=1e-14, atol=0)
-    assert np.count_nonzero(separate[1]) >= 1
+from fwbm_bench.testing import check_node_model
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_node_model_conformance(name):
-    model = MODELS[name]
-    assert model.name == name and model.description and model.citation
-    assert model.coupling_variables
-    if not model.exports_coupling:
-        assert set(model.coupling_variables) <= set(model.state_variables)
-    assert model.bold_variable in model.output_variables
-    assert model.task_readout in model.output_variables
-    assert model.tag is not None, "register the model's functions with register_node_functions"
-    assert set(model.noise) <= set(model.state_variables) and set(model.state_bounds) <= set(model.state_variables)
-    assert all(model.parameter(name) for name in model.noise.values())
-    names = [p.name for p in model.parameters]
-    assert len(names) == len(set(names))
-    for parameter in model.parameters:
-        low, high = parameter.bounds
-        assert low <= parameter.default <= high, parameter.name
-        assert parameter.unit and parameter.description and parameter.citation, parameter.name
-    with pytest.raises(ConfigError, match=f"model '{name}' has no parameter 'nonsense'"):
-        model.resolve({"nonsense": 1.0}, 1)
-    first = model.parameters[0]
-    with pytest.raises(ConfigError, match=f"parameter '{first.name}' must lie in"):
-        model.resolve({first.name: first.bounds[1] + 1.0}, 1)
-    weights = np.array([[0, 1.0, 0.5], [1.0, 0, 0.2], [0.5, 0.2, 0]])
-    out = simulate(model, weights, np.full((3, 3), 20.0), {}, duration_ms=50.0, seeds=[1, 2],
-                   output_period_ms=1.0)
-    assert out.shape == (int(50.0 / 1.0), len(model.output_variables), 3, 2)
-    assert np.isfinite(out).all()
+    """The conformance kit (fwbm_bench.testing), as plugin authors run it."""
+    assert MODELS[name].name == name
+    check_node_model(MODELS[name])
 
 
 def test_rww_kernel_matches_numpy_reference():
@@ -107,7 +51,7 @@ def test_fic_fixed_point_is_deco_2014_target():
     assert J[1] - J[0] == pytest.approx(0.628, abs=2e-3)
 
 
-G_GRID = np.asarray(BUILTIN_ENTRIES["rww-ei-fic"].free["G"])  # the entry's fitting grid
+G_GRID = np.asarray(ENTRIES["rww-ei-fic"].free["G"])  # the entry's fitting grid
 
 
 def test_fic_keeps_deterministic_rates_at_3_hz_on_hcp(hcp_connectome):

@@ -103,7 +103,7 @@ def test_realizations_per_grid_point_are_averaged_and_extend_the_seeds(hcp_subje
 def test_distance_baseline_predicts_fc_from_centres(hcp_subject, hcp_connectome):
     """exp(-d / mean d) is 1 on the diagonal, falls with distance, and correlates positively
     with the subject's empirical FC (nearby regions covary more); without centres: excluded."""
-    from fwbm_bench.entries import BASELINE_PREDICTORS, BUILTIN_ENTRIES
+    from fwbm_bench.entries import BASELINE_PREDICTORS, ENTRIES
     from fwbm_bench.metrics import matrix_correlation
     from fwbm_bench.pipeline.rest import simulate_scoring_run
 
@@ -115,20 +115,20 @@ def test_distance_baseline_predicts_fc_from_centres(hcp_subject, hcp_connectome)
     empirical_fc = functional_connectivity(preprocess_bold(hcp_subject.bold, hcp_subject.tr_s, (0.008, 0.08)))
     assert matrix_correlation(predicted, empirical_fc) > 0.1
     no_centres = dataclasses.replace(hcp_connectome, centres=None)
-    result = simulate_scoring_run(BUILTIN_ENTRIES["distance"], hcp_subject, no_centres, {}, RestSettings())
+    result = simulate_scoring_run(ENTRIES["distance"], hcp_subject, no_centres, {}, RestSettings())
     rows = score_rest(rest_observables(result, RestSettings()), hcp_subject, RestSettings())
     assert all(row["status"].startswith("excluded: the distance baseline needs region centres") for row in rows)
 
 
 def test_shuffled_sc_entry_runs_its_model_on_a_seeded_shuffle(hcp_connectome):
-    from fwbm_bench.entries import BUILTIN_ENTRIES
+    from fwbm_bench.entries import ENTRIES
 
-    entry = BUILTIN_ENTRIES["rww-ei-fic-shuffled-sc"]
+    entry = ENTRIES["rww-ei-fic-shuffled-sc"]
     shuffled = entry.model_connectome(hcp_connectome)
     assert not np.array_equal(shuffled.weights, hcp_connectome.weights)
     upper = np.triu_indices(80, 1)
     np.testing.assert_array_equal(np.sort(shuffled.weights[upper]), np.sort(hcp_connectome.weights[upper]))
     np.testing.assert_array_equal(shuffled.weights, entry.model_connectome(hcp_connectome).weights)
-    assert BUILTIN_ENTRIES["rww-ei-fic"].model_connectome(hcp_connectome) is hcp_connectome
+    assert ENTRIES["rww-ei-fic"].model_connectome(hcp_connectome) is hcp_connectome
     with pytest.raises(ConfigError, match="connectome_null must be 'shuffled'"):
         Entry("x", "", "model", "rww_ei", connectome_null="rewired").validate("custom_entries.x")

@@ -7,13 +7,13 @@ here one short case keeps the test fast.
 import numpy as np
 import pytest
 
-from fwbm_bench.entries import BUILTIN_ENTRIES, Entry
+from fwbm_bench.entries import ENTRIES, Entry
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.pipeline.recovery import grid_steps_off, recover_parameters, synthetic_subject
 from fwbm_bench.pipeline.rest import RestSettings
 
 SETTINGS = RestSettings(segment_volumes=300)
-FIC = BUILTIN_ENTRIES["rww-ei-fic"]
+FIC = ENTRIES["rww-ei-fic"]
 
 
 def test_grid_steps_are_counted_in_the_local_spacing():
@@ -25,7 +25,7 @@ def test_grid_steps_are_counted_in_the_local_spacing():
 
 def test_synthetic_subject_keeps_structure_and_tr(hcp_subject, hcp_connectome):
     with pytest.raises(ConfigError, match="need a model entry, found baseline"):
-        synthetic_subject(hcp_subject, hcp_connectome, BUILTIN_ENTRIES["sc-as-fc"], {}, 1, SETTINGS, 50)
+        synthetic_subject(hcp_subject, hcp_connectome, ENTRIES["sc-as-fc"], {}, 1, SETTINGS, 50)
     fake = synthetic_subject(hcp_subject, hcp_connectome, FIC, {"G": 0.2}, 7, RestSettings(burn_in_s=20.0), 50)
     assert fake.bold.shape == (80, 100) and fake.tr_s == hcp_subject.tr_s
     np.testing.assert_array_equal(fake.weights, hcp_subject.weights)

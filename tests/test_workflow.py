@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from fwbm_bench.entries import BUILTIN_ENTRIES
+from fwbm_bench.entries import ENTRIES
 from fwbm_bench.metrics import REST_METRICS
 from fwbm_bench.scoring import TASK_BENCHMARKS, rest_benchmarks
 
@@ -60,7 +60,7 @@ def test_quick_preset_end_to_end(tmp_path):
         fc = ds.score.sel(entry=entry, benchmark="hcp-fc-corr", connectome="empirical")
         assert np.isfinite(fc.values).all(), entry
     assert np.isfinite(ds.overall.values).all()
-    grid = np.asarray(BUILTIN_ENTRIES["rww-ei-fic"].free["G"])
+    grid = np.asarray(ENTRIES["rww-ei-fic"].free["G"])
     assert all(np.isclose(grid, g).any() for g in ds.fitted_G.sel(entry="rww-ei-fic").values.ravel())
     assert (ds.wall_s.sel(entry="rww-ei-fic") > 0).all()
     assert (work / "results" / "leaderboard.csv").read_text().startswith("entry,overall,coverage")

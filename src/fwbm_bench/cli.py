@@ -32,14 +32,21 @@ def _models(_args) -> None:
     from fwbm_bench.models import MODELS
 
     for name, model in MODELS.items():
-        print(f"{name:10s} {model.description} [{len(model.parameters)} parameters]")
+        print(f"{name:10s} {model.description} [{len(model.parameters)} parameters]{_plugin_source(MODELS, name)}")
 
 
 def _entries(_args) -> None:
-    from fwbm_bench.entries import BUILTIN_ENTRIES
+    from fwbm_bench.entries import ENTRIES
 
-    for name, entry in BUILTIN_ENTRIES.items():
-        print(f"{name:28s} {entry.kind:8s} {entry.description}")
+    for name, entry in ENTRIES.items():
+        print(f"{name:28s} {entry.kind:8s} {entry.description}{_plugin_source(ENTRIES, name)}")
+
+
+def _plugin_source(registry, name: str) -> str:
+    from fwbm_bench.plugin_registry import BUILT_IN
+
+    source = registry.source(name)
+    return "" if source == BUILT_IN else f" [from {source}]"
 
 
 def _variants(_args) -> None:

@@ -107,6 +107,9 @@ def check_config(config: dict, where: str = "config") -> dict:
     if errors:
         raise ConfigError(f"{where}: {_one_line(errors[0])}")
     _fill_defaults(config, schema)
+    from fwbm_bench.plugins import load_named
+
+    load_named(config["plugins"], where)
     if "empirical" not in config["connectomes"]:
         raise ConfigError(f"{where}: key connectomes: must include 'empirical' (the leaderboard ranks on it), "
                           f"found {config['connectomes']}")

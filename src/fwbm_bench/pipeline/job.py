@@ -10,6 +10,7 @@ import logging
 import sys
 
 from fwbm_bench.errors import FwbmError
+from fwbm_bench.plugins import load_named
 
 
 def run_job(snakemake, function, *args, **kwargs) -> None:
@@ -20,6 +21,7 @@ def run_job(snakemake, function, *args, **kwargs) -> None:
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
+        load_named(snakemake.config.get("plugins", []))
         function(*args, **kwargs)
     except FwbmError as error:
         logging.getLogger("fwbm_bench").error("%s", error)

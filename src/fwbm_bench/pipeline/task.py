@@ -12,7 +12,7 @@ from fwbm_bench.entries import entry_named
 from fwbm_bench.errors import InputError
 from fwbm_bench.models import get_model
 from fwbm_bench.pipeline.io import read_json, write_json
-from fwbm_bench.scoring import BASELINE_NO_TASKS, EXCLUDED, TASK_BENCHMARKS, normalise
+from fwbm_bench.scoring import BASELINE_NO_TASKS, EXCLUDED, normalise, task_benchmarks
 from fwbm_bench.seeding import NOISE_STREAM
 from fwbm_bench.tasks import get_task
 from fwbm_bench.tasks.contracts import atlas_of
@@ -30,7 +30,7 @@ def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, c
     entry = entry_named(entry_name, config.get("custom_entries"))
     connectome = entry.model_connectome(Connectome.load(connectome_path))
     fit = read_json(fit_path)
-    benchmarks = TASK_BENCHMARKS[task_name]
+    benchmarks = task_benchmarks(task_name)
     result = {"entry": entry.name, "subject": connectome.subject_id, "connectome": connectome.variant,
               "task": task_name}
     if not entry.is_model:

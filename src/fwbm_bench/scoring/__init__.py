@@ -13,6 +13,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from fwbm_bench.errors import ConfigError
+from fwbm_bench.metrics import REST_METRICS
+from fwbm_bench.plugin_registry import BUILT_IN
+from fwbm_bench.tasks import TASKS
+
 CRITERIA = {
     "C1": "structural grounding",
     "C2": "dynamical realism",
@@ -69,10 +74,15 @@ _REST_DEFAULT_VERSION = 2
 
 
 def rest_benchmarks(dataset: str) -> list[Benchmark]:
-    """Resting-state benchmarks of a dataset with BOLD (metrics in :mod:`fwbm_bench.metrics`)."""
-    return [Benchmark(f"{dataset}-{suffix}", dataset, _REST_VERSIONS.get(suffix, _REST_DEFAULT_VERSION), metric, criterion, _SPLIT_HALF,
-                      _RATIO, description, citation)
-            for suffix, metric, criterion, description, citation in _REST]
+    """Resting-state benchmarks of a dataset with BOLD (metrics in :mod:`fwbm_bench.metrics`),
+    the built-in ones and one per plugin metric."""
+    built_in = [Benchmark(f"{dataset}-{suffix}", dataset, _REST_VERSIONS.get(suffix, _REST_DEFAULT_VERSION), metric,
+                          criterion, _SPLIT_HALF, _RATIO, description, citation)
+                for suffix, metric, criterion, description, citation in _REST]
+    plugins = [Benchmark(f"{dataset}-{metric.benchmark or metric.name}", dataset, metric.version, metric.name,
+                         metric.criterion, _SPLIT_HALF, _RATIO, metric.description, metric.citation)
+               for name, metric in REST_METRICS.items() if REST_METRICS.source(name) != BUILT_IN]
+    return built_in + plugins
 
 
 def identifiability_benchmark(dataset: str) -> Benchmark:
@@ -146,6 +156,17 @@ UNIFICATION_BENCHMARKS = (
 )
 
 
+def task_benchmarks(task: str) -> tuple[Benchmark, ...]:
+    """The benchmarks a task's scores feed: built in, or a plugin task's ``benchmarks``."""
+    if task in TASK_BENCHMARKS:
+        return TASK_BENCHMARKS[task]
+    benchmarks = tuple(getattr(TASKS[task], "benchmarks", ()))
+    if not benchmarks or not all(isinstance(b, Benchmark) for b in benchmarks):
+        raise ConfigError(f"task '{task}' of {TASKS.source(task)}: its 'benchmarks' attribute must list "
+                          f"fwbm_bench.scoring.Benchmark objects, found {benchmarks!r}")
+    return benchmarks
+
+
 def benchmark_registry(datasets_with_bold, tasks=tuple(TASK_BENCHMARKS)) -> dict[str, Benchmark]:
     """Benchmarks of the resting-state datasets, of the configured ``tasks``, and of unification."""
     registry = {}
@@ -153,7 +174,7 @@ def benchmark_registry(datasets_with_bold, tasks=tuple(TASK_BENCHMARKS)) -> dict
         for benchmark in [*rest_benchmarks(dataset), identifiability_benchmark(dataset)]:
             registry[benchmark.identifier] = benchmark
     for task in tasks:
-        for benchmark in TASK_BENCHMARKS[task]:
+        for benchmark in task_benchmarks(task):
             registry[benchmark.identifier] = benchmark
     for benchmark in UNIFICATION_BENCHMARKS:
         registry[benchmark.identifier] = benchmark

@@ -1,0 +1,78 @@
+"""Objects named in the config's ``plugins`` list, registered for one run.
+
+Installed plugin packages register themselves through entry points (:mod:`fwbm_bench.plugin_registry`);
+this module serves quick experiments: ``plugins: ["my_models:MyModel", "experiments/mpr.py:ENTRY"]``
+imports the module (or runs the file) that the user named and registers the attribute in the
+registry of its kind. It is the only place where a config makes fwbm-bench run code, and only
+code the user named.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from fwbm_bench.entries import ENTRIES, Entry
+from fwbm_bench.errors import ConfigError
+from fwbm_bench.metrics import REST_METRICS, Metric
+from fwbm_bench.models import MODELS
+from fwbm_bench.models.base import NodeModel
+from fwbm_bench.tasks import TASKS
+
+
+def _module(name: str, where: str):
+    if name.endswith(".py"):
+        path = Path(name).resolve()
+        if not path.is_file():
+            raise ConfigError(f"{where}: file '{name}' not found (relative to {Path.cwd()})")
+        module_name = f"fwbm_bench_config_plugin_{path.stem}"
+        if module_name in sys.modules:
+            return sys.modules[module_name]
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:
+            del sys.modules[module_name]
+            raise ConfigError(f"{where}: running '{name}' failed: {type(error).__name__}: {error}") from error
+        return module
+    try:
+        return importlib.import_module(name)
+    except Exception as error:
+        raise ConfigError(f"{where}: cannot import module '{name}': {type(error).__name__}: {error}") from error
+
+
+def _registry_of(obj):
+    if isinstance(obj, type) and issubclass(obj, NodeModel):
+        return MODELS
+    if isinstance(obj, Entry):
+        return ENTRIES
+    if isinstance(obj, Metric):
+        return REST_METRICS
+    if isinstance(obj, type) and callable(getattr(obj, "run", None)):
+        return TASKS
+    return None
+
+
+def load_named(specs, where: str = "config") -> None:
+    """Register every object named in ``specs`` ('module:attribute' or 'file.py:attribute')."""
+    for k, spec in enumerate(specs):
+        key = f"{where}: key plugins[{k}]"
+        module_name, _, attribute = str(spec).rpartition(":")
+        if not module_name or not attribute:
+            raise ConfigError(f"{key}: expected 'module:attribute' or 'path/to/file.py:attribute', found {spec!r}")
+        obj = _module(module_name, key)
+        for part in attribute.split("."):
+            if not hasattr(obj, part):
+                raise ConfigError(f"{key}: '{module_name}' has no attribute '{attribute}'")
+            obj = getattr(obj, part)
+        items = obj if isinstance(obj, (list, tuple)) else [obj]
+        for item in items:
+            registry = _registry_of(item)
+            if registry is None:
+                raise ConfigError(f"{key}: '{spec}' is {item!r}, expected a NodeModel subclass, an Entry, "
+                                  f"a task class or a Metric")
+            registry.add(item, f"config plugins entry '{spec}'")
