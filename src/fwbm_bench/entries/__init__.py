@@ -95,6 +95,10 @@ BASELINE_PREDICTORS = {"sc-as-fc": _sc_as_fc, "distance": _distance}
 # is solved for (rates > 10 Hz), and its FC is then confused with sub-critical FC by any FC fit
 _G_GRID = [round(float(g), 4) for g in np.linspace(0.0, 0.5, 11)]
 
+#: the Stuart-Landau family's fitting grid (G in 1/s), shared by the native entry and the adapters
+#: (fwbm_bench.adapters), so that every member of the family gets the same fitting budget
+HOPF_G_GRID = [0.05, 0.1, 0.2, 0.4]
+
 ENTRIES = Registry(
     "entry", "fwbm_bench.entries",
     (
@@ -111,6 +115,8 @@ ENTRIES = Registry(
               "rww_ei", {}, {"G": _G_GRID}, connectome_null="shuffled"),
         Entry("ww2006-selective-shuffled-sc", "baseline: ww2006-selective run on a weight-shuffled copy of the "
               "connectome", "model", "ww2006_selective", {"G": 0.1}, {}, connectome_null="shuffled"),
+        Entry("hopf", "Stuart-Landau oscillators near the Hopf bifurcation, x and y coupled (Deco et al. 2017), "
+              f"G fitted on the training half over {HOPF_G_GRID}", "model", "hopf", {}, {"G": HOPF_G_GRID}),
         Entry("sc-as-fc", "baseline: the normalised structural connectome used as predicted FC",
               "baseline"),
         Entry("distance", "baseline: exp(-d / mean d) of the Euclidean distance d between region centres used "

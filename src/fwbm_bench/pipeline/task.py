@@ -37,6 +37,12 @@ def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, c
         result["results"] = _rows(benchmarks, BASELINE_NO_TASKS)
         write_json(output_path, result)
         return
+    model = get_model(entry.model)
+    if not getattr(model, "accepts_input", True):
+        result["results"] = _rows(benchmarks, f"not applicable: {model.name} is run by {model.simulator}, "
+                                              f"whose adapter takes no task input")
+        write_json(output_path, result)
+        return
     task = get_task(task_name, **config.get("task_settings", {}).get(task_name, {}))
     try:
         atlas_of(connectome.labels)
@@ -47,7 +53,7 @@ def run_task_stage(entry_name: str, task_name: str, connectome_path, fit_path, c
     simulation = config.get("simulation", {})
     started = time.perf_counter()
     behaviour = task.run(
-        get_model(entry.model), connectome, fit["params"],
+        model, connectome, fit["params"],
         seed_parts=(entry.name, connectome.subject_id, NOISE_STREAM, task_name),
         dt_ms=simulation.get("dt_ms", 1.0),
         conduction_speed_m_per_s=simulation.get("conduction_speed_m_per_s", 10.0),

@@ -38,6 +38,7 @@ import numpy as np
 from fwbm_bench.connectome import delay_steps
 from fwbm_bench.data.validate import check_square_matrix
 from fwbm_bench.errors import ConfigError, SimulationError
+from fwbm_bench.simulate.external import simulate_external
 from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
 from fwbm_bench.simulate.random import fill_normals, seed_streams
 
@@ -118,6 +119,22 @@ def _checked_initial_state(initial_state, shape, label):
     return np.array(np.broadcast_to(values, shape))  # a writable copy: the loop advances it in place
 
 
+def _checked_stimulus(stimulus, n_regions: int, batch: int, label: str):
+    """The stimulus as (windows_ms (K, 2), amplitudes (K, N, B)); none -> K = 0."""
+    if stimulus is None:
+        return np.zeros((0, 2)), np.zeros((0, n_regions, batch))
+    windows_ms = np.asarray(stimulus.windows_ms, dtype=float)
+    amplitudes = np.asarray(stimulus.amplitudes, dtype=float)
+    if windows_ms.ndim != 2 or windows_ms.shape[1] != 2 or amplitudes.shape != (len(windows_ms), n_regions, batch):
+        raise ConfigError(
+            f"{label}: stimulus needs windows (K, 2) and amplitudes (K, {n_regions}, {batch}), "
+            f"found {windows_ms.shape} and {amplitudes.shape}"
+        )
+    if not np.isfinite(amplitudes).all():
+        raise ConfigError(f"{label}: stimulus amplitudes must be finite")
+    return windows_ms, amplitudes
+
+
 def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: float,
              seeds, dt_ms: float | None = None, conduction_speed_m_per_s: float = 10.0,
              output_period_ms: float = 1.0, stimulus: Stimulus | None = None,
@@ -174,6 +191,14 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     lengths = check_square_matrix(tract_lengths_mm, f"{label}: tract lengths", n_regions)
     delays = delay_steps(lengths, conduction_speed_m_per_s, dt_ms)
     resolved = model.resolve(params, batch, where=f"{label}: model '{model.name}'")
+    windows_ms, amplitudes = _checked_stimulus(stimulus, n_regions, batch, label)
+    if getattr(model, "run_external", None) is not None:  # an adapter: another simulator integrates
+        return simulate_external(model, weights, lengths, resolved, seeds=seeds, duration_ms=duration_ms, dt_ms=dt_ms,
+                                 conduction_speed_m_per_s=conduction_speed_m_per_s,
+                                 output_period_ms=output_period_ms, windows_ms=windows_ms, amplitudes=amplitudes,
+                                 sinks=sinks, keep_outputs=keep_outputs,
+                                 out_per_chunk=max(1, int(chunk_ms / output_period_ms)), scheme=scheme,
+                                 noise_tau_ms=noise_tau_ms, initial_state=initial_state, label=label)
     global_params = model.parameter_rows(resolved)
     node_params, state = model.prepare(resolved, weights)
     if initial_state is not None:
@@ -184,19 +209,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
                                 if not model.exports_coupling else [], dtype=np.int64)
 
-    if stimulus is None:
-        windows = np.zeros((0, 2), dtype=np.int64)
-        amplitudes = np.zeros((0, n_regions, batch))
-    else:
-        windows = np.rint(np.asarray(stimulus.windows_ms, dtype=float) / dt_ms).astype(np.int64)
-        amplitudes = np.asarray(stimulus.amplitudes, dtype=float)
-        if windows.ndim != 2 or windows.shape[1] != 2 or amplitudes.shape != (len(windows), n_regions, batch):
-            raise ConfigError(
-                f"{label}: stimulus needs windows (K, 2) and amplitudes (K, {n_regions}, {batch}), "
-                f"found {windows.shape} and {amplitudes.shape}"
-            )
-        if not np.isfinite(amplitudes).all():
-            raise ConfigError(f"{label}: stimulus amplitudes must be finite")
+    windows = np.rint(windows_ms / dt_ms).astype(np.int64)
 
     n_out_total = int(duration_ms / output_period_ms + 1e-9)
     noisy = list(model.noisy_variables())
