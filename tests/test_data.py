@@ -113,7 +113,7 @@ def test_nan_in_bold_is_a_one_line_error(tmp_path, rng):
     ("negative", "expected non-negative values"),
     ("labels", r"region labels: expected 4 entries \(one per region\), found 3"),
     ("short", "expected at least 40 volumes"),
-    ("constant", r"1 region\(s\) have a constant time series \(first: region "),
+    ("constant", r"found 1 region\(s\) with a constant time series \(first: region "),
 ])
 def test_invalid_subject_arrays(problem, match, rng):
     weights = rng.random((4, 4))

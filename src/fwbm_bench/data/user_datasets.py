@@ -97,7 +97,7 @@ def _read_csv(path: Path) -> np.ndarray:
         raise InputError(f"{path}: expected comma-separated numbers in text, found undecodable bytes "
                          f"at byte {exc.start}") from None
     except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: expected comma-separated numbers, found text that is not ({exc})") from None
+        raise InputError(f"{path}: expected comma-separated numbers, found other text ({exc})") from None
     if array.size == 0:
         raise InputError(f"{path}: expected comma-separated numbers, found no data")
     return array

@@ -113,8 +113,8 @@ def check_not_constant(timeseries: np.ndarray, what: str) -> None:
     scale = np.maximum(np.abs(timeseries).max(axis=1), np.finfo(float).tiny)
     constant = np.ptp(timeseries, axis=1) <= 1e-12 * scale
     if constant.any():
-        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
-                         f"(first: region {int(np.argmax(constant))})")
+        raise InputError(f"{what}: expected every region's time series to vary, found {int(constant.sum())} "
+                         f"region(s) with a constant time series (first: region {int(np.argmax(constant))})")
 
 
 def check_bold(values, n_regions: int, what: str) -> np.ndarray:

@@ -61,6 +61,21 @@ def _check_metadata_files(path: Path) -> None:
         if on_disk != document:
             raise InputError(f"leaderboard {path}: damaged store, {key} differs from its copy in .zmetadata "
                              f"(rebuild it with snakemake)")
+        if key.endswith(".zarray") and _holds_objects(document):
+            raise InputError(f"leaderboard {path}: {key}: expected an array of numbers or text, found Python objects "
+                             f"(dtype {document.get('dtype')!r}); refused, pickled data are never loaded")
+
+
+def _holds_objects(zarray: dict) -> bool:
+    """An array of Python objects: decoded by an object codec, pickle among them (older zarr
+    releases would unpickle it). A leaderboard never holds one (text is fixed-width unicode)."""
+    def objects(dtype) -> bool:  # "|O", or a structured dtype [[name, type], ...] with an object field
+        if isinstance(dtype, str):
+            return dtype.lstrip("|<>=").startswith("O")
+        return isinstance(dtype, list) and any(isinstance(f, list) and len(f) > 1 and objects(f[1]) for f in dtype)
+
+    codecs = [*(zarray.get("filters") or []), zarray.get("compressor") or {}]
+    return objects(zarray.get("dtype")) or any(isinstance(c, dict) and c.get("id") == "pickle" for c in codecs)
 
 
 def open_leaderboard(path) -> xr.Dataset:

@@ -181,7 +181,6 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     node_params, state = model.prepare(resolved, weights)
     if initial_state is not None:
         state = _checked_initial_state(initial_state, state.shape, label)
-    edges = _edges_by_delay_class(weights, delays)
     n_slots = int(delays[weights != 0].max(initial=0)) + 1
     history_bytes = 8 * len(model.coupling_variables) * n_regions * 2 * n_slots * batch
     if history_bytes > MAX_HISTORY_BYTES:
@@ -191,6 +190,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             f"{conduction_speed_m_per_s:g} m/s), needs a {history_bytes / 2**30:.1f} GiB delay buffer (at most "
             f"{MAX_HISTORY_BYTES / 2**30:g} GiB); check simulation.conduction_speed_m_per_s and that tract "
             f"lengths are in mm")
+    edges = _edges_by_delay_class(weights, delays)
     history = np.zeros((len(model.coupling_variables), n_regions, 2 * n_slots, batch))  # filled by the loop
     coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
                                 if not model.exports_coupling else [], dtype=np.int64)
