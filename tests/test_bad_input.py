@@ -212,7 +212,8 @@ BATTERY = [
          "key 'custom_entries.mine.free.G.0'", r"of type 'number'", r"'low' is not"),
     Case("config-lesion-tracts-of-wrong-shape",
          validate(BASE + "lesions: {cut: {tracts: sideways}}\n"),
-         "key 'lesions.cut.tracts'", r"expected 'interhemispheric', or a mapping with key between", r"found 'sideways'"),
+         "key 'lesions.cut.tracts'", r"expected 'interhemispheric', or a mapping with key between",
+         r"found 'sideways'"),
     Case("config-band-reversed", validate(BASE + "rest: {band_hz: [0.08, 0.008]}\n"),
          "key 'rest.band_hz'", r"expected \[low, high\] with low < high", r"found \[0.08, 0.008\]"),
     Case("config-key-given-twice", validate("subjects: [hcp-101309]\nentries: [sc-as-fc]\nsubjects: [hcp-102311]\n"),
@@ -234,7 +235,8 @@ BATTERY = [
          STUDY + "/weights.npy: structural weights", r"expected non-negative values", r"found negatives in 12 entries"),
     Case("data-asymmetric-weights-declared-undirected",
          validate_data("name: mine\ntr_s: 2.0\ndirected: false\n", **{"weights.npy": np.triu(np.ones((4, 4)), 1)}),
-         STUDY + "/weights.npy: structural weights", r"expected a symmetric matrix \(card.yaml declares directed: false\)",
+         STUDY + "/weights.npy: structural weights",
+         r"expected a symmetric matrix \(card.yaml declares directed: false\)",
          r"found 6 asymmetric pair\(s\), first \[0, 1\] = 1 vs \[1, 0\] = 0"),
     Case("data-labels-count-mismatch", validate_data(**{"labels.txt": "r0\nr1\nr2\n"}),
          STUDY + "/labels.txt: region labels", r"expected 4 entries \(one per region\)", r"found 3"),
@@ -248,7 +250,8 @@ BATTERY = [
     Case("data-bold-too-short", validate_data(**{"bold.npy": np.random.default_rng(1).standard_normal((4, 30))}),
          STUDY + "/bold.npy: BOLD", r"expected at least 40 volumes", r"found 30"),
     Case("data-tract-lengths-wrong-shape", validate_data(**{"tract_lengths.npy": np.full((3, 3), 50.0)}),
-         STUDY + "/tract_lengths.npy: tract lengths", r"expected shape \(4, 4\) to match the weights", r"found \(3, 3\)"),
+         STUDY + "/tract_lengths.npy: tract lengths", r"expected shape \(4, 4\) to match the weights",
+         r"found \(3, 3\)"),
     Case("data-tract-lengths-in-micrometres", validate_data(**{"tract_lengths.npy": np.full((4, 4), 50000.0)}),
          STUDY + "/tract_lengths.npy: tract lengths", r"expected millimetres", r"found a tract of 50000"),
     Case("data-missing-weights", validate_data(**{"weights.npy": None}),
@@ -419,7 +422,8 @@ def test_no_file_a_user_hands_us_can_run_code(tmp_path, capsys):
                                     "card.yaml: expected a dataset card in valid YAML"),
     }
     for what, (root, named) in attempts.items():
-        config = config_file(tmp_path, f"subjects: [mine-sub01]\nentries: [sc-as-fc]\nuser_datasets: {{mine: '{root}'}}\n")
+        config = config_file(tmp_path, f"subjects: [mine-sub01]\nentries: [sc-as-fc]\n"
+                                       f"user_datasets: {{mine: '{root}'}}\n")
         assert main(["validate", str(config)]) == 1, what
         message = capsys.readouterr().err.strip()
         assert_one_line(message)
