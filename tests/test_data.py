@@ -95,7 +95,7 @@ def test_user_dataset_round_trip(tmp_path, rng):
 
 def test_non_square_sc_is_a_one_line_error(tmp_path, rng):
     _write_user_dataset(tmp_path / "mine", rng.random((4, 5)))
-    with pytest.raises(InputError, match=r"sub01: structural weights: expected a square matrix, found shape \(4, 5\)") as info:
+    with pytest.raises(InputError, match=r"sub01/weights.csv: structural weights: expected a square matrix, found shape \(4, 5\)") as info:
         load_subject("mine-sub01", {"mine": str(tmp_path / "mine")})
     assert_one_line(str(info.value))
 
@@ -113,7 +113,7 @@ def test_nan_in_bold_is_a_one_line_error(tmp_path, rng):
     ("negative", "expected non-negative values"),
     ("labels", r"region labels: expected 4 entries \(one per region\), found 3"),
     ("short", "expected at least 40 volumes"),
-    ("constant", r"1 region\(s\) have a constant time series \(first: region "),
+    ("constant", r"found 1 region\(s\) with a constant time series \(first: region "),
 ])
 def test_invalid_subject_arrays(problem, match, rng):
     weights = rng.random((4, 4))

@@ -66,8 +66,15 @@ COMMANDS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake on one line (what is wrong, and where to find the usage)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (usage: {self.prog} --help)\n")
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="fwbm-bench", description="fwbm-bench: benchmark functional whole-brain models")
+    parser = _Parser(prog="fwbm-bench", description="fwbm-bench: benchmark functional whole-brain models")
     sub = parser.add_subparsers(dest="command", required=True)
     functions = {}
     for name, (function, help_text) in COMMANDS.items():
@@ -83,6 +90,10 @@ def main(argv=None) -> int:
         return 1
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:  # a file to read or write that cannot be (a directory, no permission)
+        print(f"fwbm-bench: {error.filename or args.command}: could not be read or written "
+              f"({error.strerror or error})", file=sys.stderr)
         return 1
     return 0
 

@@ -35,6 +35,15 @@ def markdown_table(frame) -> str:
     return "\n".join(lines)
 
 
+def _output_file(path) -> Path:
+    """``-o`` must name a file (its folder is created), not an existing directory."""
+    from fwbm_bench.errors import ConfigError
+
+    if Path(path).is_dir():
+        raise ConfigError(f"-o {path}: expected a file to write, found a directory")
+    return Path(path)
+
+
 def _open(store):
     from fwbm_bench.leaderboard import open_leaderboard
 
@@ -93,7 +102,7 @@ def export(args) -> None:
     else:
         text = json.dumps(json.loads(table.to_json(orient="records")), indent=1) + "\n"
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        _output_file(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(text)
     else:
         print(text, end="")
@@ -102,18 +111,24 @@ def export(args) -> None:
 def report(args) -> None:
     from fwbm_bench.report import write_report
 
-    write_report(_open(args.store), args.output, figure_dir=Path(args.output).parent)
+    write_report(_open(args.store), _output_file(args.output), figure_dir=Path(args.output).parent)
     print(f"wrote {args.output}")
 
 
 def validate(args) -> None:
-    """Check a config file against the schema and the registries, as the workflow does."""
+    """Check a config file against the schema and the registries, as the workflow does, and
+    read every subject of the user datasets it names (each file checked, as the run would)."""
     from fwbm_bench.config import load_config_file
     from fwbm_bench.connectome.variants import connectome_pairs
+    from fwbm_bench.data import dataset_of, load_subject
 
     config = load_config_file(args.config)
+    user_subjects = [s for s in config["subjects"] if dataset_of(s) in config["user_datasets"]]
+    for subject in user_subjects:
+        load_subject(subject, config["user_datasets"])
     print(f"{args.config}: valid ({len(config['subjects'])} subjects, {len(connectome_pairs(config))} (subject, "
-          f"connectome) pairs, {len(config['entries'])} entries, {len(config['tasks'])} tasks)")
+          f"connectome) pairs, {len(config['entries'])} entries, {len(config['tasks'])} tasks; "
+          f"{len(user_subjects)} user subjects read)")
 
 
 def add_parsers(sub) -> dict:
@@ -133,6 +148,6 @@ def add_parsers(sub) -> dict:
     parser = sub.add_parser("report", help="write the HTML report of a leaderboard")
     parser.add_argument("store", nargs="?", default=DEFAULT_STORE)
     parser.add_argument("-o", "--output", default="results/report/index.html")
-    parser = sub.add_parser("validate", help="check a config file (schema and registries)")
+    parser = sub.add_parser("validate", help="check a config file (schema and registries) and the user data it names")
     parser.add_argument("config")
     return {"show": show, "compare": compare, "export": export, "report": report, "validate": validate}

@@ -18,6 +18,7 @@ import yaml
 
 from fwbm_bench.connectome.variants import connectome_pairs
 from fwbm_bench.errors import ConfigError, FwbmError
+from fwbm_bench.safe_yaml import read_yaml
 
 __all__ = ["SCHEMA_PATH", "check_config", "config_hash", "connectome_pairs", "load_config_file", "load_schema"]
 
@@ -36,15 +37,35 @@ def _fill_defaults(instance: dict, schema: dict) -> None:
             _fill_defaults(instance[key], sub)
 
 
+def _alternative(schema: dict) -> str:
+    """A schema alternative in words, for 'expected one of' messages."""
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return " or ".join(repr(value) for value in schema["enum"])
+    if schema.get("type") == "object" and schema.get("required"):
+        return "a mapping with key " + " and ".join(schema["required"])
+    words = {"string": "a string", "array": "a list", "object": "a mapping", "number": "a number",
+             "integer": "an integer", "boolean": "true or false", "null": "null"}
+    types = schema.get("type", "value")
+    return " or ".join(words.get(t, t) for t in ([types] if isinstance(types, str) else types))
+
+
 def _one_line(error: jsonschema.ValidationError) -> str:
     path = ".".join(str(p) for p in error.absolute_path)
+    where = f"section '{path}': " if path else ""
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
-        where = f"section '{path}': " if path else ""
         return f"{where}unknown key(s) {extra} (allowed: {', '.join(allowed)})"
     if error.validator == "required":
-        return f"missing required key ({error.message})"
+        return f"{where}missing required key ({error.message})"
+    if error.validator in ("oneOf", "anyOf"):
+        deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
+        if deeper:  # the value took one alternative's shape and went wrong inside it: say where
+            return _one_line(max(deeper, key=lambda e: len(e.absolute_path)))
+        expected = ", or ".join(_alternative(option) for option in error.validator_value)
+        return f"key '{path}': expected {expected}, found {error.instance!r}"
     return f"key '{path}': {error.message}"
 
 
@@ -95,7 +116,7 @@ def check_config(config: dict, where: str = "config") -> dict:
 
     Returns a new dict; raises :class:`ConfigError` with a one-line message.
     """
-    from fwbm_bench.data import dataset_of, get_dataset
+    from fwbm_bench.data import dataset_of, get_dataset, shipped_dataset_names
     from fwbm_bench.entries import resolve_entries
     from fwbm_bench.tasks import TASKS, get_task
     from fwbm_bench.tasks.perceptual_decision import OUTPUT_PERIOD_MS as TASK_OUTPUT_PERIOD_MS
@@ -117,6 +138,14 @@ def check_config(config: dict, where: str = "config") -> dict:
     if abs(TASK_OUTPUT_PERIOD_MS / dt_ms - round(TASK_OUTPUT_PERIOD_MS / dt_ms)) > 1e-9:
         raise ConfigError(f"{where}: key 'simulation.dt_ms': must divide {TASK_OUTPUT_PERIOD_MS:g} ms "
                           f"(the task output period), found {dt_ms}")
+    noise_tau_ms = config["simulation"]["noise_tau_ms"]
+    if 0 < noise_tau_ms < 2 * dt_ms:
+        raise ConfigError(f"{where}: key 'simulation.noise_tau_ms': expected 0 (white noise) or at least "
+                          f"2 dt_ms = {2 * dt_ms:g} ms, found {noise_tau_ms}")
+    low, high = config["rest"]["band_hz"]
+    if not low < high:
+        raise ConfigError(f"{where}: key 'rest.band_hz': expected [low, high] with low < high (Hz), "
+                          f"found {config['rest']['band_hz']}")
     _check_variants(config, where)
     for task in config["tasks"]:
         if task not in TASKS:
@@ -130,17 +159,25 @@ def check_config(config: dict, where: str = "config") -> dict:
             raise ConfigError(f"{where}: key task_settings.{task}: {exc}") from None
     try:
         resolve_entries(config["entries"], config["custom_entries"])
-        for subject in config["subjects"]:
-            dataset = get_dataset(dataset_of(subject), config["user_datasets"])
-            if subject not in dataset.subject_ids():
-                raise ConfigError(
-                    f"key subjects: '{subject}' is not in dataset '{dataset.name}' "
-                    f"(available: {', '.join(dataset.subject_ids())})"
-                )
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    except Exception as exc:  # an unreadable user folder, a missing package
-        raise ConfigError(f"{where}: {exc}") from exc
+    known_datasets = sorted(set(shipped_dataset_names()) | set(config["user_datasets"]))
+    for subject in config["subjects"]:
+        name = dataset_of(subject)
+        if name not in known_datasets:
+            raise ConfigError(f"{where}: key subjects: '{subject}' names unknown dataset '{name}' "
+                              f"(known: {', '.join(known_datasets)}; your own under the key user_datasets)")
+        try:
+            dataset = get_dataset(name, config["user_datasets"])
+            available = dataset.subject_ids()
+        except FwbmError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        except Exception as exc:  # a missing package, an unreadable folder
+            raise ConfigError(f"{where}: key subjects: dataset '{name}' could not be opened "
+                              f"({type(exc).__name__}: {exc})") from exc
+        if subject not in available:
+            raise ConfigError(f"{where}: key subjects: '{subject}' is not in dataset '{dataset.name}' "
+                              f"(available: {', '.join(available)})")
     if len(set(config["subjects"])) != len(config["subjects"]):
         raise ConfigError(f"{where}: key subjects: duplicate subject ids")
     return config
@@ -152,14 +189,11 @@ def config_hash(config: dict) -> str:
 
 
 def load_config_file(path) -> dict:
+    """Read, validate and complete the config file ``path`` (plain YAML data only)."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"config file {path} not found")
-    try:
-        content = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})".splitlines()[0]) from exc
+    content = read_yaml(path, ConfigError, "config file")
     if not isinstance(content, dict):
-        raise ConfigError(f"{path}: expected a mapping of config keys, found {type(content).__name__}")
+        found = "an empty file" if content is None else f"a {type(content).__name__}"
+        raise ConfigError(f"{path}: expected a mapping of config keys (subjects, entries, ...), found {found}")
     return check_config(content, where=str(path))
 

@@ -57,6 +57,8 @@ class LesionMask:
 def _resolve(names, labels, groups: dict, where: str) -> np.ndarray:
     if isinstance(names, str):
         names = [names]
+    if not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
+        raise ConfigError(f"{where}: expected a region label, a group or a list of them, found {names!r}")
     selected = np.zeros(len(labels), dtype=bool)
     for name in names:
         if name in groups:

@@ -186,7 +186,8 @@ def _lesioned(base, parsed: VariantName, subject, lesions, groups, seed) -> np.n
     if parsed.lesion not in specs:
         raise ConfigError(f"connectome variant '{parsed.name}': lesion '{parsed.lesion}' is not defined (built-in: "
                           f"{', '.join(BUILTIN_LESIONS)}; add others under the config key 'lesions')")
-    mask = lesion_mask(specs[parsed.lesion], subject.labels, subject.hemispheres, groups, where=f"lesions.{parsed.lesion}")
+    mask = lesion_mask(specs[parsed.lesion], subject.labels, subject.hemispheres, groups,
+                       where=f"{subject.subject_id}: key lesions.{parsed.lesion}")
     if parsed.control is not None:
         mask = random_control(mask, base, seed, where=f"connectome variant '{parsed.name}'")
     return mask.apply(base)

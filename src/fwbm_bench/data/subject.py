@@ -8,8 +8,10 @@ import numpy as np
 
 from fwbm_bench.data.validate import (
     check_bold,
+    check_hemispheres,
     check_labels,
     check_square_matrix,
+    check_tract_lengths,
     check_vectors,
 )
 from fwbm_bench.errors import InputError
@@ -64,9 +66,10 @@ class Subject:
         lengths = check_square_matrix(
             self.tract_lengths_mm, f"{where}: tract lengths", n_regions=n_regions
         )
+        check_tract_lengths(lengths, f"{where}: tract lengths")
         labels = check_labels(self.labels, n_regions, f"{where}: region labels")
         hemispheres = tuple(self.hemispheres) or tuple("" for _ in labels)
-        hemispheres = check_labels(hemispheres, n_regions, f"{where}: hemispheres", allow_empty=True)
+        hemispheres = check_hemispheres(hemispheres, n_regions, f"{where}: hemispheres")
         centres = None
         if self.centres is not None:
             centres = check_vectors(self.centres, n_regions, 3, f"{where}: region centres")

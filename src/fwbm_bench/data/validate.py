@@ -10,12 +10,26 @@ from fwbm_bench.errors import InputError
 MIN_VOLUMES_PER_HALF = 20
 
 
+#: the longest tract length we accept, in mm: far beyond any brain, so a larger value means
+#: other units (micrometres) and would ask the integrator for an impossible delay buffer
+MAX_TRACT_LENGTH_MM = 1000.0
+
+
 def _as_float_array(values, what: str) -> np.ndarray:
     try:
-        array = np.asarray(values, dtype=float)
+        raw = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise InputError(f"{what}: expected a rectangular array of numbers, found {type(values).__name__} "
+                         f"({str(exc).splitlines()[0]})") from None
+    if raw.dtype.kind == "c":
+        raise InputError(f"{what}: expected real numbers, found complex values (dtype {raw.dtype})")
+    if raw.dtype.kind in "USV":
+        raise InputError(f"{what}: expected numbers, found text or records (dtype {raw.dtype})")
+    try:
+        return raw.astype(float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{what}: expected numbers, found {type(values).__name__} ({exc})")
-    return array
+        raise InputError(f"{what}: expected numbers, found {type(values).__name__} of dtype {raw.dtype} "
+                         f"({str(exc).splitlines()[0]})") from None
 
 
 def _first_bad(mask: np.ndarray) -> str:
@@ -42,6 +56,33 @@ def check_square_matrix(values, what: str, n_regions: int | None = None) -> np.n
     if negative.any():
         raise InputError(f"{what}: expected non-negative values, found negatives in {_first_bad(negative)}")
     return matrix
+
+
+def check_symmetric(matrix: np.ndarray, what: str, reason: str) -> None:
+    """InputError if the square ``matrix`` is not symmetric (up to rounding); ``reason`` says why it must be."""
+    scale = max(float(np.abs(matrix).max()), np.finfo(float).tiny)
+    differs = ~np.isclose(matrix, matrix.T, rtol=1e-6, atol=1e-9 * scale)
+    if differs.any():
+        i, j = (int(k) for k in np.argwhere(differs)[0])
+        raise InputError(f"{what}: expected a symmetric matrix ({reason}), found {int(differs.sum()) // 2} "
+                         f"asymmetric pair(s), first [{i}, {j}] = {matrix[i, j]:g} vs [{j}, {i}] = {matrix[j, i]:g}")
+
+
+def check_tract_lengths(lengths: np.ndarray, what: str) -> None:
+    """InputError if a tract is longer than :data:`MAX_TRACT_LENGTH_MM` (lengths in other units)."""
+    longest = float(lengths.max())
+    if longest > MAX_TRACT_LENGTH_MM:
+        raise InputError(f"{what}: expected millimetres (at most {MAX_TRACT_LENGTH_MM:g} mm), found a tract of "
+                         f"{longest:g}: other units (micrometres)?")
+
+
+def check_hemispheres(hemispheres, n_regions: int, what: str) -> tuple:
+    """``L``, ``R`` or ``""`` (midline, unknown) per region."""
+    hemispheres = check_labels(hemispheres, n_regions, what, allow_empty=True)
+    wrong = sorted({h for h in hemispheres if h not in ("L", "R", "")})
+    if wrong:
+        raise InputError(f"{what}: expected L or R per region, found {wrong[:5]}")
+    return hemispheres
 
 
 def check_labels(labels, n_regions: int, what: str, allow_empty: bool = False) -> tuple:
@@ -72,8 +113,8 @@ def check_not_constant(timeseries: np.ndarray, what: str) -> None:
     scale = np.maximum(np.abs(timeseries).max(axis=1), np.finfo(float).tiny)
     constant = np.ptp(timeseries, axis=1) <= 1e-12 * scale
     if constant.any():
-        raise InputError(f"{what}: {int(constant.sum())} region(s) have a constant time series "
-                         f"(first: region {int(np.argmax(constant))})")
+        raise InputError(f"{what}: expected every region's time series to vary, found {int(constant.sum())} "
+                         f"region(s) with a constant time series (first: region {int(np.argmax(constant))})")
 
 
 def check_bold(values, n_regions: int, what: str) -> np.ndarray:

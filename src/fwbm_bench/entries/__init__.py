@@ -9,7 +9,7 @@ never by editing this list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -47,6 +47,13 @@ class Entry:
         seed = connectome_seed(connectome.subject_id, f"shuffled for {self.name}")
         return replace(connectome, weights=shuffled_weights(connectome.weights, seed))
 
+    @staticmethod
+    def _parameter(model, name: str, where: str):
+        try:
+            return model.parameter(name)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+
     def validate(self, where: str) -> Entry:
         if self.kind not in ("model", "baseline"):
             raise ConfigError(f"{where}: kind must be 'model' or 'baseline', found '{self.kind}'")
@@ -56,14 +63,25 @@ class Entry:
             if self.name not in BASELINE_PREDICTORS:
                 raise ConfigError(f"{where}: unknown baseline '{self.name}' (known: {', '.join(BASELINE_PREDICTORS)})")
             return self
-        model = get_model(self.model or "")
+        if not isinstance(self.model, str):
+            raise ConfigError(f"{where}.model: expected the name of a node model, found {self.model!r}")
+        try:
+            model = get_model(self.model)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}.model: {exc}") from None
+        for key in ("fixed", "free"):
+            if not isinstance(getattr(self, key), dict):
+                raise ConfigError(f"{where}.{key}: expected a mapping parameter -> value, found {getattr(self, key)!r}")
         for name, value in self.fixed.items():
-            model.parameter(name).check(value, f"{where}.fixed")
+            self._parameter(model, name, f"{where}.fixed").check(value, f"{where}.fixed")
         for name, grid in self.free.items():
-            values = np.atleast_1d(np.asarray(grid, dtype=float))
-            if values.ndim != 1 or values.size < 2:
-                raise ConfigError(f"{where}.free.{name}: expected a grid of at least 2 values, found {grid!r}")
-            model.parameter(name).check(values, f"{where}.free")
+            try:
+                values = np.atleast_1d(np.asarray(grid, dtype=float))
+            except (TypeError, ValueError):
+                values = None
+            if values is None or values.ndim != 1 or values.size < 2:
+                raise ConfigError(f"{where}.free.{name}: expected a grid of at least 2 numbers, found {grid!r}")
+            self._parameter(model, name, f"{where}.free").check(values, f"{where}.free")
             if name in self.fixed:
                 raise ConfigError(f"{where}: parameter '{name}' is both fixed and free")
         if len(self.free) > MAX_FREE:
@@ -138,6 +156,13 @@ def resolve_entries(names, custom: dict | None = None) -> dict[str, Entry]:
     for name, block in custom.items():
         if name in ENTRIES:
             raise ConfigError(f"key custom_entries.{name}: clashes with the entry of that name from {ENTRIES.source(name)}")
+        if not isinstance(block, dict):
+            raise ConfigError(f"key custom_entries.{name}: expected a mapping with description, kind, model, "
+                              f"fixed, free; found {block!r}")
+        allowed = [f.name for f in fields(Entry) if f.name != "name"]
+        unknown = sorted(set(block) - set(allowed))
+        if unknown:
+            raise ConfigError(f"key custom_entries.{name}: unknown key(s) {unknown} (allowed: {', '.join(allowed)})")
         try:
             entry = Entry(name=name, **block)
         except TypeError as exc:

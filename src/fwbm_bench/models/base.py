@@ -102,8 +102,9 @@ class Parameter:
             raise ConfigError(f"{where}: parameter '{self.name}' must be a number ({self.unit}), found {value!r}") from None
         low, high = self.bounds
         if not np.isfinite(array).all() or (array < low).any() or (array > high).any():
+            unit = "" if self.unit in ("", "1") else f" {self.unit}"
             raise ConfigError(
-                f"{where}: parameter '{self.name}' must lie in [{low}, {high}] {self.unit}, "
+                f"{where}: parameter '{self.name}' must lie in [{low}, {high}]{unit}, "
                 f"found {np.array2string(np.atleast_1d(array), threshold=6)}"
             )
         return array

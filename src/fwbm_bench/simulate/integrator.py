@@ -49,6 +49,9 @@ MAX_LEVELS = 7  # delay classes 1, 2, 4, ..., 64 steps gathered in one pass (sim
 #: the elements are independent, so tiling changes no result, and B = 240 runs ~2x faster
 HISTORY_TILE_BYTES = 1_500_000
 SCHEMES = {"euler": EULER, "heun": HEUN}
+#: the largest delay buffer a simulation may ask for: more means implausible delays (lengths in
+#: the wrong units, a near-zero conduction speed), better refused than failing inside NumPy
+MAX_HISTORY_BYTES = 2 * 2**30
 
 
 class _BatchTile:
@@ -203,8 +206,16 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     node_params, state = model.prepare(resolved, weights)
     if initial_state is not None:
         state = _checked_initial_state(initial_state, state.shape, label)
-    edges = _edges_by_delay_class(weights, delays)
     n_slots = int(delays[weights != 0].max(initial=0)) + 1
+    history_bytes = 8 * len(model.coupling_variables) * n_regions * 2 * n_slots * batch
+    if history_bytes > MAX_HISTORY_BYTES:
+        longest = float(lengths[weights != 0].max())
+        raise SimulationError(
+            f"{label}: the longest conduction delay, {longest / conduction_speed_m_per_s:g} ms ({longest:g} mm at "
+            f"{conduction_speed_m_per_s:g} m/s), needs a {history_bytes / 2**30:.1f} GiB delay buffer (at most "
+            f"{MAX_HISTORY_BYTES / 2**30:g} GiB); check simulation.conduction_speed_m_per_s and that tract "
+            f"lengths are in mm")
+    edges = _edges_by_delay_class(weights, delays)
     history = np.zeros((len(model.coupling_variables), n_regions, 2 * n_slots, batch))  # filled by the loop
     coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
                                 if not model.exports_coupling else [], dtype=np.int64)
