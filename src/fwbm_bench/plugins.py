@@ -9,6 +9,7 @@ code the user named.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import sys
@@ -27,7 +28,7 @@ def _module(name: str, where: str):
         path = Path(name).resolve()
         if not path.is_file():
             raise ConfigError(f"{where}: file '{name}' not found (relative to {Path.cwd()})")
-        module_name = f"fwbm_bench_config_plugin_{path.stem}"
+        module_name = f"fwbm_bench_config_plugin_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
         if module_name in sys.modules:
             return sys.modules[module_name]
         spec = importlib.util.spec_from_file_location(module_name, path)

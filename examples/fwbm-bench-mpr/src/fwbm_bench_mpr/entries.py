@@ -5,5 +5,5 @@ from fwbm_bench.entries import Entry
 ENTRIES = [
     Entry("mpr", "example plugin: Montbrio-Pazo-Roxin mean field (Montbrio et al. 2015) in every region, "
           "coupled through the firing rate, G fitted on the training half", "model", "mpr", {},
-          {"G": [0.0, 0.25, 0.5, 0.75, 1.0]}),
+          {"G": [0.0, 0.5, 1.0]}),
 ]
