@@ -60,8 +60,8 @@ def _variants(_args) -> None:
 
 COMMANDS = {
     "datasets": (_datasets, "list the shipped datasets (subject ids are '<dataset>-<id>')"),
-    "models": (_models, "list the registered node models"),
-    "entries": (_entries, "list the built-in leaderboard entries"),
+    "models": (_models, "list the registered node models (built in and from installed plugins)"),
+    "entries": (_entries, "list the leaderboard entries (built in and from installed plugins)"),
     "variants": (_variants, "list the connectome variant names and the built-in lesions"),
 }
 
