@@ -7,6 +7,7 @@ over the target (``os.replace`` is atomic on one file system). Any layer may use
 
 from __future__ import annotations
 
+import glob
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +17,13 @@ import numpy as np
 
 @contextmanager
 def atomic_handle(path):
-    """A binary file handle whose content replaces ``path`` only once the block completes."""
+    """A binary file handle whose content replaces ``path`` only once the block completes.
+    Temporaries of an earlier writer of ``path`` that was killed are removed (one writer per
+    path: each workflow job owns its outputs)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # of a writer that was killed
+        leftover.unlink(missing_ok=True)
     # the process id keeps two writers of one path from sharing a temporary
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

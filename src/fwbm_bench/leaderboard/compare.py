@@ -34,7 +34,7 @@ def leaderboard_differences(a: xr.Dataset, b: xr.Dataset, entries=None, skip_var
         a, b = a.sel(entry=list(entries)), b.sel(entry=list(entries))
     differences = []
     names_a, names_b = set(a.variables), set(b.variables)
-    for name in sorted(names_a ^ names_b):
+    for name in sorted((names_a ^ names_b) - set(skip_variables)):
         differences.append(f"variable {name}: only in {'the first' if name in names_a else 'the second'}")
     for name in sorted(names_a & names_b):
         if name in skip_variables:
