@@ -63,8 +63,9 @@ def main() -> None:
     assert all(np.isnan(after[name].sel(entry=others)).all() for name in extra), extra
     print("\nentry_status:")
     for entry in after.entry.values:
-        print(f"  {entry}: {after.entry_status.sel(entry=entry).item()} (overall "
-              f"{float(after.overall.sel(entry=entry)):.4f}, coverage {float(after.overall_coverage.sel(entry=entry)):.3f})")
+        one = after.sel(entry=entry)
+        print(f"  {entry}: {one.entry_status.item()} (overall {float(one.overall):.4f}, "
+              f"coverage {float(one.overall_coverage):.3f})")
     statuses = after.status.sel(entry=NEW).values.astype(str).ravel()
     print(f"\n{NEW}: status of its {statuses.size} (subject, connectome, benchmark) results:")
     for status, count in zip(*np.unique([s.split(":")[0] for s in statuses], return_counts=True)):

@@ -154,7 +154,8 @@ def compare(reference: Path, folder: Path) -> list[str]:
     with xr.open_zarr(reference / "results" / "leaderboard.zarr") as a, \
             xr.open_zarr(folder / "results" / "leaderboard.zarr") as b:
         differences = leaderboard_differences(a.load(), b.load())
-    if (reference / "results" / "leaderboard.csv").read_bytes() != (folder / "results" / "leaderboard.csv").read_bytes():
+    csv = Path("results") / "leaderboard.csv"
+    if (reference / csv).read_bytes() != (folder / csv).read_bytes():
         differences.append("leaderboard.csv differs")
     return differences
 
@@ -183,7 +184,8 @@ def main() -> None:
         run([sys.executable, "-m", "snakemake", "--unlock", "--configfile", *args.configfile], folder, "unlock.log")
         code, seconds, text = run(snakemake_command(args, "--rerun-incomplete"), folder, "resumed.log")
         if code != 0:
-            rows.append((what, ", ".join(running), killed_after, done_before, seconds, 0, f"resume failed (exit {code})"))
+            rows.append((what, ", ".join(running), killed_after, done_before, seconds, 0,
+                         f"resume failed (exit {code})"))
             continue
         differences = compare(reference, folder)
         leftovers = sorted(str(p.relative_to(folder)) for p in (folder / "results").rglob("*.tmp"))

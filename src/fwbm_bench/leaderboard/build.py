@@ -84,7 +84,8 @@ def entry_status(status: np.ndarray) -> np.ndarray:
             continue
         reasons, counts = np.unique(bad, return_counts=True)
         applicable = int((~np.char.startswith(row, EXCLUDED)).sum())
-        summary.append(f"{FAILED}{len(bad)} of {applicable} results, e.g. {reasons[np.argmax(counts)].removeprefix(FAILED)}")
+        example = reasons[np.argmax(counts)].removeprefix(FAILED)
+        summary.append(f"{FAILED}{len(bad)} of {applicable} results, e.g. {example}")
     return np.array(summary, dtype=str)
 
 

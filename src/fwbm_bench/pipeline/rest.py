@@ -332,4 +332,4 @@ def run_rest_scoring(entry_name: str, variant: str, subject_path, observables_pa
     write_json(output_path, {"entry": entry.name, "subject": subject.subject_id,
                              "connectome": variant, "results": rows,
                              "fitted": fit.get("params", {}),
-                             "fit_status": fit.get("status", f"failed: {fit.get('failed')}")})
+                             "fit_status": fit.get("status", f"{FAILED}{fit.get('failed')}")})
