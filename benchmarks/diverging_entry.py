@@ -42,7 +42,7 @@ def main() -> None:
         shutil.copytree(args.reference, folder, symlinks=True)  # results, .snakemake metadata and workflow copy
         shutil.copy(ROOT / "config" / "diverging.yaml", folder / "config")
         check = run([*snakemake, "-n", "--quiet", "rules"], folder, "dry.log")
-        print(f"reference copied from {args.reference}; jobs Snakemake would rerun: {check[2].strip() or 'none'}")
+        print(f"reference copied from {args.reference}; Snakemake on it: {check[2].strip().splitlines()[-1]}")
     else:
         folder = copy_workflow(base / "run")
         code, seconds, _ = run(snakemake, folder, "quick.log")

@@ -110,7 +110,7 @@ def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
     status = str(entry_statuses(one)[0])
     unscored = unscored_table(one)
     banner = ("" if status == "ok" else
-              f'<div class="failed-banner"><b>Failed</b>: {html.escape(status)}</div>')
+              f'<div class="failed-banner"><b>Failed</b>: {html.escape(status.removeprefix(FAILED))}</div>')
     card = "".join(f"<tr><td>{html.escape(str(c))}</td><td>{_number(one.criterion_score.sel(criterion=c).values[0], 3)}"
                    f"</td><td>{_number(one.criterion_coverage.sel(criterion=c).values[0], 2)}</td></tr>"
                    for c in ds.criterion.values)
