@@ -76,8 +76,8 @@ def test_constant_or_diverged_simulations_are_recorded_not_raised(hcp_subject):
     assert "constant time series" in str(constant["error"])
     statuses = _statuses(score_rest(constant, hcp_subject, SETTINGS))
     assert len(statuses) >= 2 and all(s.startswith("not computable: simulated BOLD:") for s in statuses.values())
-    diverged = _statuses(score_rest({"error": np.array("model 'x' diverged in region 3")}, hcp_subject, SETTINGS))
-    assert set(diverged.values()) == {"not computable: model 'x' diverged in region 3"}
+    diverged = _statuses(score_rest({"failed": np.array("model 'x' diverged in region 3")}, hcp_subject, SETTINGS))
+    assert set(diverged.values()) == {"failed: model 'x' diverged in region 3"}
 
 
 def test_two_free_parameters_are_fitted_on_their_product_grid(hcp_subject, hcp_connectome):

@@ -65,8 +65,15 @@ def _ranking(ds, sort: str, with_benchmarks: bool):
 
 
 def show(args) -> None:
-    """Ranking in the terminal: overall, coverage, criteria, qualifies (and benchmarks)."""
-    print(text_table(_ranking(_open(args.store), args.sort, args.benchmarks)))
+    """Ranking in the terminal: overall, coverage, criteria, qualifies (and benchmarks); then
+    one line per entry that failed, with why (``entry_status``)."""
+    from fwbm_bench.leaderboard.tables import entry_statuses
+
+    ds = _open(args.store)
+    print(text_table(_ranking(ds, args.sort, args.benchmarks)))
+    for entry, status in zip(ds.entry.values, entry_statuses(ds)):
+        if status != "ok":
+            print(f"{entry}: {status}")
 
 
 def compare(args) -> None:

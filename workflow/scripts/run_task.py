@@ -1,5 +1,5 @@
-from fwbm_bench.pipeline.job import run_job
+from fwbm_bench.pipeline.job import run_entry_job
 from fwbm_bench.pipeline.task import run_task_stage
 
-run_job(snakemake, run_task_stage, snakemake.wildcards.entry, snakemake.wildcards.task,
-        snakemake.input.connectome, snakemake.input.fit, snakemake.config, snakemake.output[0])
+run_entry_job(snakemake, run_task_stage, snakemake.wildcards.entry, snakemake.wildcards.task,
+              snakemake.input.connectome, snakemake.input.fit, snakemake.config, snakemake.output[0])

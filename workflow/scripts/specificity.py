@@ -1,5 +1,5 @@
-from fwbm_bench.pipeline.job import run_job
+from fwbm_bench.pipeline.job import run_entry_job
 from fwbm_bench.pipeline.specificity import run_specificity
 
-run_job(snakemake, run_specificity, snakemake.wildcards.entry, snakemake.wildcards.connectome,
-        snakemake.input.subjects, snakemake.input.observables, snakemake.config, snakemake.output[0])
+run_entry_job(snakemake, run_specificity, snakemake.wildcards.entry, snakemake.wildcards.connectome,
+              snakemake.input.subjects, snakemake.input.observables, snakemake.config, snakemake.output[0])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fwbm_bench._atomic import save_npz_atomic
 from fwbm_bench.errors import ConfigError, InputError
 
 
@@ -49,7 +50,7 @@ class Connectome:
         return arrays
 
     def save(self, path) -> None:
-        np.savez(path, **self.to_arrays())
+        save_npz_atomic(path, **self.to_arrays())
 
     @classmethod
     def load(cls, path) -> Connectome:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fwbm_bench._atomic import save_npz_atomic
 from fwbm_bench.data.validate import (
     check_bold,
     check_hemispheres,
@@ -142,7 +143,7 @@ def subject_from_arrays(arrays) -> Subject:
 
 
 def save_subject(subject: Subject, path) -> None:
-    np.savez(path, **subject.to_arrays())
+    save_npz_atomic(path, **subject.to_arrays())
 
 
 def load_subject_file(path) -> Subject:

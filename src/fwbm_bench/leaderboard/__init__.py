@@ -8,7 +8,9 @@ from fwbm_bench.leaderboard.tables import (
     leaderboard_table,
     raw_ceiling_table,
     unification_table,
+    unscored_table,
 )
 
 __all__ = ["SCHEMA_VERSION", "build_leaderboard", "criteria_card_table", "leaderboard_table", "open_leaderboard",
-           "raw_ceiling_table", "unification_table", "validate_leaderboard", "write_leaderboard"]
+           "raw_ceiling_table", "unification_table", "unscored_table", "validate_leaderboard",
+           "write_leaderboard"]

@@ -33,7 +33,17 @@ from fwbm_bench.data import dataset_of
 from fwbm_bench.errors import InputError
 from fwbm_bench.leaderboard.schema import SCHEMA_VERSION
 from fwbm_bench.leaderboard.unification import MEASURES, unification
-from fwbm_bench.scoring import BASELINE_NO_TASKS, CRITERIA, EXCLUDED, QUALIFYING_SCORE, criteria_card
+from fwbm_bench.scoring import (
+    BASELINE_NO_TASKS,
+    CRITERIA,
+    EXCLUDED,
+    FAILED,
+    QUALIFYING_SCORE,
+    TASK_BENCHMARKS,
+    criteria_card,
+    identifiability_benchmark,
+    rest_benchmarks,
+)
 from fwbm_bench.seeding import NOISE_STREAM
 
 _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
@@ -42,6 +52,41 @@ _ROW_FIELDS = ("raw", "ceiling", "score", "score_unclipped")
 def _mark_unless_excluded(status: np.ndarray, text: str) -> None:
     """Set ``status`` (a view of the status array) to ``text`` where it is not already excluded."""
     status[~np.char.startswith(status.astype(str), EXCLUDED)] = text
+
+
+def _failure_records(content: dict, subjects: list, known) -> list[dict]:
+    """Result records for a job's failure record (``failed`` instead of results,
+    :func:`fwbm_bench.pipeline.job.run_entry_job`): every benchmark the job would have scored
+    gets ``failed: <reason>``. A task job scores its task's benchmarks, a rest scoring job the
+    rest benchmarks of its subject's dataset, a specificity job (no subject) identifiability
+    for every subject; only the ``known`` benchmarks (those of the run's registry) are kept."""
+    status = f"{FAILED}{content['failed']}"
+    if "task" in content:
+        owned = {content["subject"]: [b.identifier for b in TASK_BENCHMARKS[content["task"]]]}
+    elif "subject" in content:
+        owned = {content["subject"]: [b.identifier for b in rest_benchmarks(dataset_of(content["subject"]))]}
+    else:
+        owned = {subject: [identifiability_benchmark(dataset_of(subject)).identifier] for subject in subjects}
+    return [{"subject": subject, "results": [{"benchmark": b, "status": status} for b in benchmarks if b in known]}
+            for subject, benchmarks in owned.items()]
+
+
+def entry_status(status: np.ndarray) -> np.ndarray:
+    """Per entry (first axis of ``status``, the per-benchmark statuses of every subject and
+    connectome): ``ok``, or ``failed: <n> of <m> results, e.g. <the most frequent status>`` when
+    some are failed or missing (``m`` counts those that are not excluded)."""
+    text = np.asarray(status).astype(str).reshape(len(status), -1)
+    summary = []
+    for row in text:
+        bad = [s for s in row if s.startswith((FAILED, "missing: "))]
+        if not bad:
+            summary.append("ok")
+            continue
+        reasons, counts = np.unique(bad, return_counts=True)
+        applicable = int((~np.char.startswith(row, EXCLUDED)).sum())
+        example = reasons[np.argmax(counts)].removeprefix(FAILED)
+        summary.append(f"{FAILED}{len(bad)} of {applicable} results, e.g. {example}")
+    return np.array(summary, dtype=str)
 
 
 def _snakemake_version() -> str:
@@ -122,6 +167,8 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
             if summaries:
                 identification[e] = [np.mean([d[k] for d in summaries])
                                      for k in ("top1_accuracy", "top1_accuracy_ceiling")]
+        elif "failed" in content and "results" not in content:  # a failed job's record
+            records = _failure_records(content, subjects, index["benchmark"])
         else:
             records = [content]
         for record in records:
@@ -136,6 +183,8 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
                 curves[name][2][position] = np.asarray(curve["values"], dtype=float)
             for row in record["results"]:
                 where = position + (index["benchmark"][row["benchmark"]],)
+                if str(status[where]).startswith(EXCLUDED) and row["status"].startswith(FAILED):
+                    continue  # a failure does not make an excluded benchmark apply
                 status[where] = row["status"]
                 for name in _ROW_FIELDS:
                     if row.get(name) is not None:
@@ -168,14 +217,18 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         coords_extra[dim] = coords
 
     fitted = {}
+    fit_status = np.full(shape[:3], "", dtype=object)  # "": no fit job (a lesion runs at the empirical fit)
     for path in fit_files:
         content = json.loads(Path(path).read_text())
-        for name, value in content["params"].items():
-            array = fitted.setdefault(name, np.full(shape[:3], np.nan))
-            array[index["entry"][content["entry"]], index["subject"][content["subject"]],
-                  index["connectome"][content["connectome"]]] = value
+        where = (index["entry"][content["entry"]], index["subject"][content["subject"]],
+                 index["connectome"][content["connectome"]])
+        fit_status[where] = f"{FAILED}{content['failed']}" if "failed" in content else content.get("status", "")
+        for name, value in content.get("params", {}).items():
+            fitted.setdefault(name, np.full(shape[:3], np.nan))[where] = value
     for name, array in fitted.items():
         data[f"fitted_{name}"] = (("entry", "subject", "connectome"), array)
+    data["fit_status"] = (("entry", "subject", "connectome"), fit_status.astype(str))
+    data["entry_status"] = (("entry",), entry_status(status))
 
     wall = np.zeros(shape[:3])
     rss = np.zeros(shape[:3])
@@ -206,6 +259,12 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
         "fraction of subjects whose predicted FC correlates best with their own held-out FC (empirical "
         "connectome; chance = 1 / number of subjects)")
     ds["identification_top1_ceiling"].attrs["description"] = "the same for the empirical train halves"
+    ds["fit_status"].attrs["description"] = (
+        "the fit job's status: 'ok: ...', 'not fitted: ...; grid midpoint used' (e.g. the fitting simulation "
+        "diverged) or 'failed: ...'; empty where no fit job ran (lesions run at the empirical fit)")
+    ds["entry_status"].attrs["description"] = (
+        "'ok', or 'failed: <n> of <m> results, e.g. <most frequent status>' when some of the entry's results are "
+        "failed or missing (m: those not excluded); the reasons per result are in 'status'")
     ds.attrs.update({
         "schema_version": SCHEMA_VERSION,
         "package": "fwbm-bench",

@@ -19,8 +19,12 @@ ZARR_FORMAT = 2
 
 
 def write_leaderboard(ds: xr.Dataset, path) -> None:
-    """Write ``ds`` to ``path`` through a temporary sibling, then swap it in."""
+    """Write ``ds`` to ``path`` through a temporary sibling, then swap it in. Siblings left by a
+    write that was killed before it finished are removed first (one writer per store: the
+    workflow's leaderboard rule)."""
     path = Path(path)
+    for leftover in [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f".{path.name}.*.old")]:
+        shutil.rmtree(leftover, ignore_errors=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     ds.to_zarr(temporary, mode="w", consolidated=True, zarr_format=ZARR_FORMAT)
     if path.exists():

@@ -9,8 +9,18 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fwbm_bench.leaderboard.build import reference_connectome
-from fwbm_bench.scoring import QUALIFYING_SCORE, UNIFICATION_BENCHMARKS
+from fwbm_bench.leaderboard.build import entry_status, reference_connectome
+from fwbm_bench.scoring import FAILED, QUALIFYING_SCORE, UNIFICATION_BENCHMARKS
+
+#: status prefixes of results that should have a score and do not (``excluded`` and ``not
+#: applicable`` are by design and not listed): shown by :func:`unscored_table`
+UNSCORED = (FAILED, "missing: ", "not computable: ")
+
+
+def entry_statuses(ds: xr.Dataset) -> np.ndarray:
+    """``entry_status`` of the store (:func:`~fwbm_bench.leaderboard.build.entry_status`),
+    derived from ``status`` for stores written before it was stored."""
+    return ds.entry_status.values.astype(str) if "entry_status" in ds else entry_status(ds.status.values)
 
 
 def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -32,7 +42,31 @@ def leaderboard_table(ds: xr.Dataset) -> pd.DataFrame:
             table[f"null_percentile_{measure}"] = ds.null_percentile.sel(measure=measure).mean("subject").values
     if "identification_top1" in ds:
         table["identification_top1"] = ds.identification_top1.values
+    table["status"] = entry_statuses(ds)
     return table.sort_values("overall", ascending=False).reset_index(drop=True)
+
+
+def unscored_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Results that should have a score and have none (status ``failed``, ``missing`` or ``not
+    computable``), grouped: one row per (entry, status) with the subjects, connectomes and
+    benchmarks it covers and how many results; failed entries first."""
+    status = ds.status.transpose("entry", "subject", "connectome", "benchmark").values.astype(str)
+    groups: dict[tuple[str, str], list] = {}
+    unscored = np.logical_or.reduce([np.char.startswith(status, prefix) for prefix in UNSCORED])
+    for e, s, c, b in zip(*np.nonzero(unscored)):
+        key = (str(ds.entry.values[e]), status[e, s, c, b])
+        groups.setdefault(key, []).append((str(ds.subject.values[s]), str(ds.connectome.values[c]),
+                                           str(ds.benchmark.values[b])))
+    rows = [{"entry": entry, "status": text, "results": len(where),
+             "subjects": ", ".join(dict.fromkeys(w[0] for w in where)),
+             "connectomes": ", ".join(dict.fromkeys(w[1] for w in where)),
+             "benchmarks": ", ".join(dict.fromkeys(w[2] for w in where))}
+            for (entry, text), where in groups.items()]
+    columns = ["entry", "status", "results", "subjects", "connectomes", "benchmarks"]
+    table = pd.DataFrame(rows, columns=columns)
+    order = {prefix: k for k, prefix in enumerate(UNSCORED)}
+    table["_order"] = [order[next(p for p in UNSCORED if t.startswith(p))] for t in table["status"]]
+    return table.sort_values(["_order", "entry", "status"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def raw_ceiling_table(ds: xr.Dataset) -> pd.DataFrame:

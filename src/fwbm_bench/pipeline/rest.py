@@ -17,8 +17,8 @@ from fwbm_bench.metrics import REST_METRICS, RestObservables, functional_connect
 from fwbm_bench.metrics.dynamics import fc_rmse
 from fwbm_bench.models import get_model
 from fwbm_bench.observables import BoldSink, preprocess_bold
-from fwbm_bench.pipeline.io import read_json, read_npz, write_json
-from fwbm_bench.scoring import EXCLUDED, normalise, rest_benchmarks
+from fwbm_bench.pipeline.io import read_json, read_npz, write_json, write_npz
+from fwbm_bench.scoring import EXCLUDED, FAILED, normalise, rest_benchmarks
 from fwbm_bench.seeding import NOISE_STREAM, derive_seed
 from fwbm_bench.simulate import simulate
 
@@ -188,8 +188,8 @@ def simulate_scoring_run(entry: Entry, subject, connectome: Connectome, params: 
 
     Returns arrays: ``bold`` (regions x volumes, % signal change, at the subject's TR) for
     models; ``fc`` for baselines that predict FC directly; empty for subjects without BOLD;
-    ``error`` (a message) if the simulation diverged, so that the scores record it as not
-    computable instead of the whole run stopping.
+    ``failed`` (a message) if the simulation diverged, so that the scores record the entry as
+    failed instead of the whole run stopping.
     """
     if not entry.is_model:
         predicted = BASELINE_PREDICTORS[entry.name](connectome)
@@ -206,14 +206,14 @@ def simulate_scoring_run(entry: Entry, subject, connectome: Connectome, params: 
                              label=f"rest {entry.name}/{subject.subject_id}/{connectome.variant}")[0]
     except SimulationError as exc:
         log.warning("%s", exc)
-        return {"error": np.array(str(exc))}
+        return {"failed": np.array(str(exc))}
     return {"bold": bold, "tr_s": np.array(subject.tr_s)}
 
 
 def rest_observables(simulated: dict, settings: RestSettings) -> dict:
     """Observables of a raw simulated signal: preprocessed BOLD and its FC (same pipeline as
-    for the empirical BOLD); a baseline's FC passes through unchanged. BOLD that cannot be
-    preprocessed (constant, too short) gives ``error`` instead."""
+    for the empirical BOLD); a baseline's FC, and a failure record (``failed``), pass through
+    unchanged. BOLD that cannot be preprocessed (constant, too short) gives ``error`` instead."""
     if "bold" not in simulated:
         return dict(simulated)
     tr_s = float(simulated["tr_s"])
@@ -241,9 +241,12 @@ def _model_observables(simulated: dict, subject) -> RestObservables:
 def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
     """Raw value, split-half ceiling and normalised score for every rest benchmark.
 
-    ``simulated``: the entry's observables (:func:`rest_observables`). Anything that makes a
-    metric undefined (a diverged or constant simulation, BOLD shorter than two FCD windows, a
-    TR that differs from the subject's) gives that benchmark the status ``not computable: ...``.
+    ``simulated``: the entry's observables (:func:`rest_observables`). A failed simulation (it
+    diverged, or an earlier job of the entry failed) gives every benchmark the status
+    ``failed: ...``, and so does a metric that raises anything but an fwbm-bench error (logged
+    with its traceback). Anything that makes a metric undefined (a constant simulation, BOLD
+    shorter than two FCD windows, a TR that differs from the subject's) gives that benchmark
+    the status ``not computable: ...``.
     """
     benchmarks = rest_benchmarks(subject.dataset)
     if not subject.has_bold:
@@ -257,6 +260,8 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
         halves = empirical_observables(subject, settings)
     except FwbmError as exc:
         return all_rows(f"not computable: empirical data: {exc}")
+    if "failed" in simulated:
+        return all_rows(f"{FAILED}{simulated['failed']}")
     if "error" in simulated:
         return all_rows(f"not computable: {simulated['error']}")
     if "excluded" in simulated:
@@ -280,6 +285,10 @@ def score_rest(simulated: dict, subject, settings: RestSettings) -> list[dict]:
         except FwbmError as exc:
             row["status"] = f"not computable: {exc}"
             continue
+        except Exception as exc:
+            log.exception("metric %s raised", benchmark.metric)
+            row["status"] = f"{FAILED}metric {benchmark.metric} raised {type(exc).__name__}: {exc}"
+            continue
         score, unclipped = normalise(raw, ceiling)
         row.update(raw=raw, ceiling=ceiling, score=score, score_unclipped=unclipped,
                    status="ok" if np.isfinite(score) else f"not computable: ceiling {ceiling:.3g} is not positive")
@@ -302,13 +311,16 @@ def run_rest_simulation(entry_name: str, subject_path, connectome_path, fit_path
     entry = entry_named(entry_name, config.get("custom_entries"))
     subject = load_subject_file(subject_path)
     connectome = entry.model_connectome(Connectome.load(connectome_path))
-    params = read_json(fit_path)["params"]
-    arrays = simulate_scoring_run(entry, subject, connectome, params, RestSettings.from_config(config))
-    np.savez(output_path, **arrays)
+    fit = read_json(fit_path)
+    if "failed" in fit:
+        arrays = {"failed": np.array(f"fit: {fit['failed']}")}
+    else:
+        arrays = simulate_scoring_run(entry, subject, connectome, fit["params"], RestSettings.from_config(config))
+    write_npz(output_path, arrays)
 
 
 def run_rest_observables(simulation_path, config: dict, output_path) -> None:
-    np.savez(output_path, **rest_observables(read_npz(simulation_path), RestSettings.from_config(config)))
+    write_npz(output_path, rest_observables(read_npz(simulation_path), RestSettings.from_config(config)))
 
 
 def run_rest_scoring(entry_name: str, variant: str, subject_path, observables_path, fit_path, config: dict,
@@ -319,4 +331,5 @@ def run_rest_scoring(entry_name: str, variant: str, subject_path, observables_pa
     fit = read_json(fit_path)
     write_json(output_path, {"entry": entry.name, "subject": subject.subject_id,
                              "connectome": variant, "results": rows,
-                             "fitted": fit["params"], "fit_status": fit["status"]})
+                             "fitted": fit.get("params", {}),
+                             "fit_status": fit.get("status", f"{FAILED}{fit.get('failed')}")})

@@ -18,7 +18,7 @@ from fwbm_bench.errors import FwbmError
 from fwbm_bench.metrics.specificity import differential_identifiability, identification_matrix, top1_hits
 from fwbm_bench.pipeline.io import read_npz, write_json
 from fwbm_bench.pipeline.rest import RestSettings, empirical_observables
-from fwbm_bench.scoring import identifiability_benchmark, normalise
+from fwbm_bench.scoring import FAILED, identifiability_benchmark, normalise
 
 log = logging.getLogger("fwbm_bench.pipeline")
 
@@ -26,7 +26,9 @@ log = logging.getLogger("fwbm_bench.pipeline")
 def score_specificity(predicted: dict, subjects: list, settings: RestSettings) -> dict:
     """Identifiability rows per subject and the identification matrices per dataset.
 
-    ``predicted``: subject id -> the entry's observables for that subject (``fc`` or ``error``).
+    ``predicted``: subject id -> the entry's observables for that subject (``fc``, ``error`` or
+    ``failed``: a subject without FC makes every subject's row not computable, or failed if its
+    simulation failed).
     Returns ``{"per_subject": [{"subject", "results": [row]}], "datasets": {name: summary}}``.
     """
     per_subject, datasets = [], {}
@@ -45,7 +47,9 @@ def score_specificity(predicted: dict, subjects: list, settings: RestSettings) -
         if len(members) < 2 or missing:
             why = ("needs at least two subjects with BOLD" if len(members) < 2 else
                    f"no predicted FC for {', '.join(missing)}")
-            per_subject += [{"subject": s, "results": [row(f"not computable: {why}")]} for s in ids]
+            failed = [str(predicted[s]["failed"]) for s in missing if "failed" in predicted.get(s, {})]
+            status = f"{FAILED}{why} ({failed[0]})" if failed else f"not computable: {why}"
+            per_subject += [{"subject": s, "results": [row(status)]} for s in ids]
             continue
         try:
             empirical = [empirical_observables(s, settings) for s in members]

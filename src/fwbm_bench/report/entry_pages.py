@@ -12,10 +12,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from fwbm_bench._atomic import write_text_atomic
 from fwbm_bench.errors import FwbmError
+from fwbm_bench.leaderboard.tables import entry_statuses, unscored_table
 from fwbm_bench.metrics.dynamics import functional_connectivity_dynamics, matrix_correlation
 from fwbm_bench.metrics.spectral import bold_power_spectrum
+from fwbm_bench.report.failures import unscored_html
 from fwbm_bench.report.figures import _png, figure_html, psychometric_figure, unification_figure
+from fwbm_bench.scoring import FAILED
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,26 @@ def _image(png: bytes | None, alt: str) -> str:
     return figure_html(png, alt, missing=f"<p><i>{html.escape(alt)}: no data in this run.</i></p>")
 
 
+def _score_cell(value: float, status: str) -> str:
+    """A subject's score, its status on hover; a failed or missing result says so in the cell."""
+    title = html.escape(status)
+    if np.isfinite(value):
+        return f"<td title='{title}'>{value:.3f}</td>"
+    if status.startswith(FAILED):
+        return f"<td class='failed' title='{title}'>failed</td>"
+    if status.startswith("missing: "):
+        return f"<td class='failed' title='{title}'>missing</td>"
+    return f"<td title='{title}'>–</td>"
+
+
 def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
     """The HTML of one entry's page."""
     one = ds.sel(entry=[entry])
     name = html.escape(entry)
+    status = str(entry_statuses(one)[0])
+    unscored = unscored_table(one)
+    banner = ("" if status == "ok" else
+              f'<div class="failed-banner"><b>Failed</b>: {html.escape(status.removeprefix(FAILED))}</div>')
     card = "".join(f"<tr><td>{html.escape(str(c))}</td><td>{_number(one.criterion_score.sel(criterion=c).values[0], 3)}"
                    f"</td><td>{_number(one.criterion_coverage.sel(criterion=c).values[0], 2)}</td></tr>"
                    for c in ds.criterion.values)
@@ -100,8 +120,7 @@ def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
     for benchmark in ds.benchmark.values:
         per_subject = one.score.sel(connectome=reference, benchmark=benchmark).values[0]
         statuses = one.status.sel(connectome=reference, benchmark=benchmark).values[0]
-        cells = "".join(f"<td title='{html.escape(str(status))}'>{value:.3f}</td>" if np.isfinite(value)
-                        else f"<td title='{html.escape(str(status))}'>–</td>" for value, status in zip(per_subject, statuses))
+        cells = "".join(_score_cell(value, str(status)) for value, status in zip(per_subject, statuses))
         rows.append(f"<tr><td>{html.escape(str(benchmark))}</td>"
                     f"<td>{_number(one.benchmark_score.sel(benchmark=benchmark).values[0], 3)}</td>"
                     f"<td>{_number(one.benchmark_coverage.sel(benchmark=benchmark).values[0], 2)}</td>{cells}</tr>")
@@ -113,9 +132,13 @@ def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
 <style>body {{ font-family: sans-serif; margin: 2em; max-width: 1300px; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-bottom: 1.5em; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }} td:first-child {{ text-align: left; }}
-figure {{ margin: 0 0 1em 0; }} img {{ max-width: 100%; }}</style></head><body>
+figure {{ margin: 0 0 1em 0; }} img {{ max-width: 100%; }}
+td.failed, tr.failed td {{ background: #fde2e2; }}
+.failed-banner {{ border: 2px solid #c00; background: #fde2e2; padding: 0.5em 1em; margin-bottom: 1em; }}</style>
+</head><body>
 <p><a href="../index.html">&larr; leaderboard</a></p>
 <h1>{name}</h1>
+{banner}
 <p>Overall {_number(one.overall.values[0], 3)} (coverage {_number(one.overall_coverage.values[0], 2)}); qualifies as an fWBM:
 {"yes" if bool(one.qualifies.values[0]) else "no"}.</p>
 <h2>Criteria card</h2>
@@ -124,6 +147,8 @@ figure {{ margin: 0 0 1em 0; }} img {{ max-width: 100%; }}</style></head><body>
 <p>Score per subject on the {html.escape(reference)} connectome (hover for the status).</p>
 <table><thead><tr><th>benchmark</th><th>score</th><th>coverage</th>{subject_headers}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
+<h2>Results without a score</h2>
+{unscored_html(unscored)}
 <h2>Resting state</h2>
 {rest}
 <h2>Behaviour</h2>
@@ -146,5 +171,5 @@ def write_entry_pages(ds, folder, comparisons: dict) -> dict[str, str]:
     names = {}
     for entry in (str(e) for e in ds.entry.values):
         names[entry] = page_name(entry)
-        (folder / names[entry]).write_text(entry_page(ds, entry, comparisons.get(entry)))
+        write_text_atomic(folder / names[entry], entry_page(ds, entry, comparisons.get(entry)))
     return names

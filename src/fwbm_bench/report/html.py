@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-from fwbm_bench.leaderboard import criteria_card_table, leaderboard_table, raw_ceiling_table, unification_table
+from fwbm_bench._atomic import write_bytes_atomic, write_text_atomic
+from fwbm_bench.leaderboard import (
+    criteria_card_table,
+    leaderboard_table,
+    raw_ceiling_table,
+    unification_table,
+    unscored_table,
+)
 from fwbm_bench.report.entry_pages import write_entry_pages
+from fwbm_bench.report.failures import failure_banner, unscored_html
 from fwbm_bench.report.figures import (
     criteria_figure,
     figure_html,
@@ -74,14 +81,16 @@ def write_report(ds, output_path, figure_dir=None, comparisons=None) -> None:
         figure_dir = Path(figure_dir)
         figure_dir.mkdir(parents=True, exist_ok=True)
         for name, png in figures.items():
-            (figure_dir / f"{name}.png").write_bytes(png if png is not None else placeholder_figure(
+            write_bytes_atomic(figure_dir / f"{name}.png", png if png is not None else placeholder_figure(
                 f"{FIGURES[name][1]}: no data in this run"))
     table = leaderboard_table(ds)
     header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in table.columns)
     rows = "".join(
-        f'<tr><td data-value="{html.escape(str(record[0]))}"><a href="entries/{pages[str(record[0])]}">'
-        f"{html.escape(str(record[0]))}</a></td>" + "".join(_cell(v) for v in record[1:]) + "</tr>"
+        f'<tr{" class=failed" if record.status != "ok" else ""}><td data-value="{html.escape(str(record[0]))}">'
+        f'<a href="entries/{pages[str(record[0])]}">{html.escape(str(record[0]))}</a></td>'
+        + "".join(_cell(v) for v in record[1:]) + "</tr>"
         for record in table.itertuples(index=False))
+    unscored = unscored_table(ds)
     raw_rows = _rows(raw_ceiling_table(ds).itertuples(index=False))
     card = criteria_card_table(ds)
     card_header = "".join(f"<th title='click to sort'>{html.escape(str(c))}</th>" for c in card.columns)
@@ -108,8 +117,11 @@ th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }}
 th {{ background: #eee; cursor: pointer; }}
 td:first-child {{ text-align: left; }}
 figure {{ display: inline-block; margin: 0 1em 1em 0; }}
+tr.failed td {{ background: #fde2e2; }}
+.failed-banner {{ border: 2px solid #c00; background: #fde2e2; padding: 0.5em 1em; margin-bottom: 1em; }}
 </style></head><body>
 <h1>fwbm-bench leaderboard</h1>
+{failure_banner(table, "#unscored")}
 <p>Scores are normalised by split-half noise ceilings (1 = as similar to the held-out data as the
 subject's own other half) and aggregated benchmark &rarr; criterion &rarr; overall; a missing child
 counts 0, and coverage tells what fraction was scored. Click a column header to sort.</p>
@@ -135,6 +147,8 @@ half, and the same metric between the subject's two halves.</p>
 <table class="sortable"><thead><tr><th>entry</th><th>benchmark</th><th>raw</th><th>ceiling</th><th>subjects</th></tr></thead>
 <tbody>{raw_rows}</tbody></table>
 {figure_html(figures["behaviour"], FIGURES["behaviour"][1])}
+<h2 id="unscored">Results without a score</h2>
+{unscored_html(unscored)}
 <h2>Benchmarks</h2>
 <table><thead><tr><th>identifier</th><th>version</th><th>criterion</th><th>description</th><th>ceiling</th><th>citation</th></tr></thead>
 <tbody>{benchmark_rows}</tbody></table>
@@ -144,7 +158,4 @@ git {html.escape(str(ds.attrs['git_commit']))}, config {html.escape(str(ds.attrs
 <script>{_SORT_SCRIPT}</script>
 </body></html>
 """
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output_path.with_name(output_path.name + ".tmp")
-    temporary.write_text(page)
-    os.replace(temporary, output_path)
+    write_text_atomic(output_path, page)

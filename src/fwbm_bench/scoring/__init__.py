@@ -209,6 +209,8 @@ def criteria_card(benchmark_scores: dict, benchmark_coverage: dict, registry: di
 
 
 EXCLUDED = "excluded: "
+#: status prefix of a benchmark the entry failed (its simulation diverged, a job of the entry raised)
+FAILED = "failed: "
 BASELINE_NO_TASKS = "not applicable: baseline has no dynamics to run a task"
 
 
