@@ -185,6 +185,10 @@ grep -o "_job_complete: JobId=[0-9]* WEXITSTATUS 0" "$STATE/slurmctld.log" | sed
 N_EXIT0=$(awk 'NR == FNR {ok[$1]; next} $1 in ok' "$WORK/exit0-jobids" "$WORK/sbatch-jobids" | wc -l)
 [ "$N_EXIT0" = "$N_SBATCH" ] || fail "only $N_EXIT0 of $N_SBATCH SLURM jobs exited with 0 (see $STATE/slurmctld.log)"
 N_JOBS=$(awk '$1 == "total" {print $2 - 1; exit}' "$WORK/via-slurm.log")  # without the target rule `all`
+[ "$N_SBATCH" -lt "$N_JOBS" ] || fail "$N_SBATCH sbatch jobs for $N_JOBS Snakemake jobs: the small jobs were not grouped"
+# a group job runs its jobs one after another on one CPU (profiles/slurm: cpus_per_task, local scope)
+grep "sched: Allocate JobId=" "$STATE/slurmctld.log" | grep -v "#CPUs=1 " \
+  && fail "a SLURM job was given more than one CPU (above)"
 grep -q "^localrule \(fit\|simulate_rest\|run_task\|prepare\|observables\|score_rest\|specificity\|leaderboard\|report\)" \
   "$WORK/via-slurm.log" && fail "a workflow job ran on the submit host, not through sbatch"
 
