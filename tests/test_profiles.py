@@ -31,7 +31,7 @@ def test_every_rule_has_memory_and_runtime_and_groups_name_real_rules():
         assert {"mem_mb", "runtime"} <= set(resources), rule
     assert set(SLURM["groups"]) <= set(RULES)
     assert set(SLURM["group-components"]) <= set(SLURM["groups"].values())
-    assert {"fit", "simulate_rest", "run_task"}.isdisjoint(SLURM["groups"])  # the heavy jobs run alone
+    assert {"fit", "simulate_rest"}.isdisjoint(SLURM["groups"])  # the heavy jobs run alone
 
 
 def _dry_run(tmp_path, *args):
@@ -58,7 +58,7 @@ def test_the_slurm_profile_groups_the_small_jobs_into_single_cpu_submissions(tmp
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-2000:]
     assert "Using profiles profiles/slurm and workflow specific profile profiles/default" in out
-    for group in ("subjects", "connectomes", "scoring", "final"):
+    for group in ("subjects", "connectomes", "scoring", "tasks", "final"):
         assert f"Group job {group} " in out, group
     # resources of a grouped job come from profiles/default, cpus_per_task from profiles/slurm
     assert re.search(r"rule score_rest:(?:\n .*)*\n\s+resources: .*runtime=3, cpus_per_task=1", out)

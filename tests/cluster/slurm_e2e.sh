@@ -5,9 +5,10 @@
 #
 #   sudo tests/cluster/slurm_e2e.sh        # as root on Debian (12)
 #
-# On this project's 2-core CI kind of machine, shared with other heavy jobs (load 4-10), it took
-# 12.7 min: SLURM up in 2 s, quick preset via SLURM 450 s (38 sbatch jobs for 60 Snakemake jobs),
-# locally 309 s, leaderboards identical; expect about half that on an idle machine.
+# On this project's 2-core CI kind of machine, shared with other work (load 2-6), it took 10.3 min:
+# SLURM up in 1 s, the quick preset via SLURM 410 s (26 sbatch jobs for 60 Snakemake jobs; most of
+# the extra time is the plugin's status polls, +10 s per poll while nothing finishes), locally
+# 204 s, leaderboards identical.
 #
 # It installs Debian's slurm-wlm and munge with apt-get if they are missing, and the [slurm]
 # extra into the virtual environment ($FWBM_VENV, default .venv; created by the README's test
