@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
 SLURM = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
 RULES = sorted({name for path in (ROOT / "workflow" / "rules").glob("*.smk")
-                for name in re.findall(r"^rule (\w+):", path.read_text(), flags=re.M)})
+                for name in re.findall(r"^rule (\w+):", path.read_text(), flags=re.MULTILINE)})
 
 
 def test_the_slurm_profile_sets_no_key_the_workflow_profile_sets():

@@ -62,7 +62,7 @@ def test_a_metric_that_raises_fails_its_benchmark_only(hcp_subject, monkeypatch)
     def explode(*_):
         raise RuntimeError("plugin bug")
 
-    monkeypatch.setitem(REST_METRICS, "synchrony", dataclasses.replace(REST_METRICS["synchrony"], compute=explode))
+    monkeypatch.setitem(REST_METRICS._items, "synchrony", dataclasses.replace(REST_METRICS["synchrony"], compute=explode))
     statuses = {row["benchmark"]: row["status"] for row in score_rest(simulated, hcp_subject, settings)}
     assert statuses["hcp-synchrony"] == "failed: metric synchrony raised RuntimeError: plugin bug"
     assert statuses["hcp-fc-corr"] == "ok"

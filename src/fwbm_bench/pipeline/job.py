@@ -32,7 +32,7 @@ def run_job(snakemake, function, *args, **kwargs) -> None:
     """Call ``function(*args, **kwargs)``; on a :class:`FwbmError`, exit 1 with one line."""
     _configure_logging(snakemake)
     try:
-        load_named(snakemake.config.get("plugins", []))
+        load_named((getattr(snakemake, "config", None) or {}).get("plugins", []))
         function(*args, **kwargs)
     except FwbmError as error:
         log.error("%s", error)
@@ -65,7 +65,7 @@ def run_entry_job(snakemake, function, *args, **kwargs) -> None:
     """
     _configure_logging(snakemake)
     try:
-        load_named(snakemake.config.get("plugins", []))
+        load_named((getattr(snakemake, "config", None) or {}).get("plugins", []))
         function(*args, **kwargs)
     except ConfigError as error:
         log.error("%s", error)
