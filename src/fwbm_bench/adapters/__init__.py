@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import importlib.util
 
+import numpy as np
+
 from fwbm_bench.models.base import NodeModel
+from fwbm_bench.models.hopf import PARAMETERS as HOPF_PARAMETERS
+from fwbm_bench.models.hopf import StuartLandau
 
 
 class AdapterModel(NodeModel):
@@ -40,6 +44,35 @@ class AdapterModel(NodeModel):
     @classmethod
     def prepare(cls, params, weights):
         raise NotImplementedError(f"{cls.name} is integrated by {cls.simulator}, not by fwbm-bench's loop")
+
+
+class HopfAdapter(AdapterModel):
+    """The metadata of our ``hopf`` (parameters, units, outputs, BOLD and task variables), for
+    adapters of the peers' Stuart-Landau models; subclasses say how the peer couples and runs."""
+
+    state_variables = StuartLandau.state_variables
+    coupling_variables = StuartLandau.coupling_variables
+    output_variables = StuartLandau.output_variables
+    output_units = StuartLandau.output_units
+    bold_variable = StuartLandau.bold_variable
+    task_readout = StuartLandau.task_readout
+    time_unit_ms = StuartLandau.time_unit_ms
+    default_dt_ms = StuartLandau.default_dt_ms
+    parameters = HOPF_PARAMETERS
+
+
+def averaged_outputs(initial: np.ndarray, after_steps: np.ndarray, dt_ms: float, duration_ms: float,
+                     output_period_ms: float) -> np.ndarray:
+    """Outputs as our loop records them, from a peer's full-rate states.
+
+    ``initial`` (n_outputs, N): the state before the first step; ``after_steps`` (n_steps,
+    n_outputs, N): the state at the end of each step. Our loop averages, over each output
+    period, the states at the *start* of its steps. Returns (n_out, n_outputs, N).
+    """
+    before = np.concatenate([initial[None], after_steps[:-1]])
+    per_output = round(output_period_ms / dt_ms)
+    n_out = int(duration_ms / output_period_ms + 1e-9)
+    return before[:n_out * per_output].reshape((n_out, per_output) + before.shape[1:]).mean(axis=1)
 
 
 def installed(package: str) -> bool:

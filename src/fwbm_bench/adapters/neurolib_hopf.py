@@ -16,28 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from fwbm_bench.adapters import STATE_SCALE, AdapterModel, hopf_in_milliseconds, installed
+from fwbm_bench.adapters import STATE_SCALE, HopfAdapter, averaged_outputs, hopf_in_milliseconds, installed
 from fwbm_bench.errors import SimulationError
-from fwbm_bench.models.hopf import PARAMETERS, StuartLandau
 
 TAU_OU_MS = 5.0  # neurolib's default
 
 
-class NeurolibHopf(AdapterModel):
+class NeurolibHopf(HopfAdapter):
     name = "neurolib_hopf"
     description = "neurolib 0.6's HopfModel (Stuart-Landau, x coupled diffusively), run by neurolib"
     citation = "Cakan, Jajcay & Obermayer 2023, Cogn Comput 15:1132 (neurolib); Deco et al. 2017, Sci Rep 7:3095"
     simulator = "neurolib"
     accepts_input = True
-    state_variables = StuartLandau.state_variables
     coupling_variables = ("x",)
-    output_variables = StuartLandau.output_variables
-    output_units = StuartLandau.output_units
-    bold_variable = StuartLandau.bold_variable
-    task_readout = StuartLandau.task_readout
-    time_unit_ms = StuartLandau.time_unit_ms
-    default_dt_ms = StuartLandau.default_dt_ms
-    parameters = PARAMETERS
 
     @classmethod
     def run_external(cls, weights, tract_lengths_mm, params, *, seed, duration_ms, dt_ms, conduction_speed_m_per_s,
@@ -71,16 +62,11 @@ class NeurolibHopf(AdapterModel):
         if model.params["Dmat_ndt"].max() + 1 != start:
             raise SimulationError(f"neurolib's delays ({model.params['Dmat_ndt'].max()} steps at most) differ from "
                                   f"fwbm-bench's ({start - 1})")
-        # neurolib's outputs are the states at the end of steps 1..n; ours average those at their start
-        after = np.stack([np.asarray(model.x), np.asarray(model.y)]) * STATE_SCALE
-        if after.shape[2] != n_steps:
-            raise SimulationError(f"neurolib returned {after.shape[2]} steps, expected {n_steps}")
-        before = np.concatenate([np.full((2, n_regions, 1), 0.0), after[:, :, :-1]], axis=2)
-        before[0, :, 0] = initial
-        per_output = round(output_period_ms / dt_ms)
-        n_out = int(duration_ms / output_period_ms + 1e-9)
-        blocks = before[:, :, :n_out * per_output].reshape(2, n_regions, n_out, per_output)
-        return blocks.mean(axis=3).transpose(2, 0, 1)
+        after = np.stack([np.asarray(model.x), np.asarray(model.y)], axis=1).T * STATE_SCALE  # (n_steps, 2, N)
+        if after.shape[0] != n_steps:  # neurolib's outputs: the states at the end of steps 1..n
+            raise SimulationError(f"neurolib returned {after.shape[0]} steps, expected {n_steps}")
+        start_state = np.array([np.full(n_regions, initial), np.zeros(n_regions)])
+        return averaged_outputs(start_state, after, dt_ms, duration_ms, output_period_ms)
 
 
 MODELS = [NeurolibHopf] if installed("neurolib") else []

@@ -15,26 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from fwbm_bench.adapters import STATE_SCALE, AdapterModel, hopf_in_milliseconds, installed
+from fwbm_bench.adapters import STATE_SCALE, HopfAdapter, averaged_outputs, hopf_in_milliseconds, installed
 from fwbm_bench.errors import SimulationError
-from fwbm_bench.models.hopf import PARAMETERS, StuartLandau
 
 
-class TvbSupHopf(AdapterModel):
+class TvbSupHopf(HopfAdapter):
     name = "tvb_suphopf"
     description = "TVB 2's SupHopf (Stuart-Landau, x and y coupled by Difference), run by TheVirtualBrain"
     citation = "Sanz Leon et al. 2013, Front Neuroinform 7:10 (TVB); Deco et al. 2017, Sci Rep 7:3095"
     simulator = "TheVirtualBrain"
     accepts_input = False
-    state_variables = StuartLandau.state_variables
-    coupling_variables = StuartLandau.coupling_variables
-    output_variables = StuartLandau.output_variables
-    output_units = StuartLandau.output_units
-    bold_variable = StuartLandau.bold_variable
-    task_readout = StuartLandau.task_readout
-    time_unit_ms = StuartLandau.time_unit_ms
-    default_dt_ms = StuartLandau.default_dt_ms
-    parameters = PARAMETERS
 
     @classmethod
     def run_external(cls, weights, tract_lengths_mm, params, *, seed, duration_ms, dt_ms, conduction_speed_m_per_s,
@@ -63,13 +53,9 @@ class TvbSupHopf(AdapterModel):
         sim.configure()
         (_, trace), = sim.run()
         after = np.asarray(trace)[:, :, :, 0] * STATE_SCALE  # the states at the end of each step
-        n_steps = round(duration_ms / dt_ms)
-        if after.shape[0] != n_steps:
-            raise SimulationError(f"TVB returned {after.shape[0]} steps, expected {n_steps}")
-        before = np.concatenate([history[:1, :, :, 0] * STATE_SCALE, after[:-1]])  # ours: at the start of each step
-        per_output = round(output_period_ms / dt_ms)
-        n_out = int(duration_ms / output_period_ms + 1e-9)
-        return before[:n_out * per_output].reshape(n_out, per_output, 2, n_regions).mean(axis=1)
+        if after.shape[0] != round(duration_ms / dt_ms):
+            raise SimulationError(f"TVB returned {after.shape[0]} steps, expected {round(duration_ms / dt_ms)}")
+        return averaged_outputs(history[0, :, :, 0] * STATE_SCALE, after, dt_ms, duration_ms, output_period_ms)
 
 
 MODELS = [TvbSupHopf] if installed("tvb") else []
