@@ -39,10 +39,14 @@ class Registry(Mapping):
         for obj in builtins:
             self.add(obj, BUILT_IN)
 
+    def accepts(self, obj) -> bool:
+        """Whether ``obj`` is of this registry's kind."""
+        return bool(self._accepts(obj))
+
     def add(self, obj, source: str) -> None:
         """Register ``obj`` (one object, or a list or tuple of them) from ``source``."""
         for item in obj if isinstance(obj, (list, tuple)) else (obj,):
-            if not self._accepts(item):
+            if not self.accepts(item):
                 raise ConfigError(f"{source}: expected a {self.kind}, found {item!r}")
             name = self._name_of(item)
             if not isinstance(name, str) or not name:

@@ -15,12 +15,14 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from fwbm_bench.entries import ENTRIES, Entry
+from fwbm_bench.entries import ENTRIES
 from fwbm_bench.errors import ConfigError
-from fwbm_bench.metrics import REST_METRICS, Metric
+from fwbm_bench.metrics import REST_METRICS
 from fwbm_bench.models import MODELS
-from fwbm_bench.models.base import NodeModel
 from fwbm_bench.tasks import TASKS
+
+#: every registry a named object may go to; each says which objects it accepts
+REGISTRIES = (MODELS, ENTRIES, REST_METRICS, TASKS)
 
 
 def _module(name: str, where: str):
@@ -46,18 +48,6 @@ def _module(name: str, where: str):
         raise ConfigError(f"{where}: cannot import module '{name}': {type(error).__name__}: {error}") from error
 
 
-def _registry_of(obj):
-    if isinstance(obj, type) and issubclass(obj, NodeModel):
-        return MODELS
-    if isinstance(obj, Entry):
-        return ENTRIES
-    if isinstance(obj, Metric):
-        return REST_METRICS
-    if isinstance(obj, type) and callable(getattr(obj, "run", None)):
-        return TASKS
-    return None
-
-
 def load_named(specs, where: str = "config") -> None:
     """Register every object named in ``specs`` ('module:attribute' or 'file.py:attribute')."""
     for k, spec in enumerate(specs):
@@ -72,7 +62,7 @@ def load_named(specs, where: str = "config") -> None:
             obj = getattr(obj, part)
         items = obj if isinstance(obj, (list, tuple)) else [obj]
         for item in items:
-            registry = _registry_of(item)
+            registry = next((r for r in REGISTRIES if r.accepts(item)), None)
             if registry is None:
                 raise ConfigError(f"{key}: '{spec}' is {item!r}, expected a NodeModel subclass, an Entry, "
                                   f"a task class or a Metric")

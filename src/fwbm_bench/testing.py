@@ -227,7 +227,7 @@ def check_task(task_class, settings: dict | None = None, model: str = "rww_ei", 
     from fwbm_bench.connectome import build_connectome
     from fwbm_bench.data import load_subject
     from fwbm_bench.models import get_model
-    from fwbm_bench.scoring import TASK_BENCHMARKS, Benchmark
+    from fwbm_bench.scoring import task_benchmarks
 
     who = f"task {getattr(task_class, 'name', task_class)!r}"
     _require(isinstance(task_class, type) and callable(getattr(task_class, "run", None)), who,
@@ -236,9 +236,10 @@ def check_task(task_class, settings: dict | None = None, model: str = "rww_ei", 
     task = task_class(**(settings or {}))
     for attribute in ("name", "description", "citation"):
         _require(_nonempty_string(getattr(task, attribute, None)), who, f"needs a non-empty '{attribute}'")
-    benchmarks = TASK_BENCHMARKS.get(task.name) or tuple(getattr(task_class, "benchmarks", ()))
-    _require(benchmarks and all(isinstance(b, Benchmark) for b in benchmarks), who,
-             "needs a 'benchmarks' attribute listing fwbm_bench.scoring.Benchmark objects")
+    try:
+        benchmarks = task_benchmarks(task.name, task_class)
+    except ConfigError as error:
+        raise ConformanceError(f"{who}: {error}") from error
     connectome = build_connectome(load_subject("hcp-101309"), "empirical")
     result = task.run(get_model(model), connectome, params or {"G": 0.3}, seed_parts=("conformance",), dt_ms=1.0,
                       conduction_speed_m_per_s=10.0)

@@ -13,6 +13,7 @@ register nothing.
 from __future__ import annotations
 
 import importlib.util
+import math
 
 import numpy as np
 
@@ -90,8 +91,6 @@ STATE_SCALE = 1000.0 ** 0.5
 
 def hopf_in_milliseconds(params: dict) -> dict:
     """Our hopf parameters (G, a, f, beta; time in s) in a peer's units (time in ms, state / sqrt(1000))."""
-    import math
-
     return {"G": params["G"] / 1000.0, "a": params["a"] / 1000.0, "omega": 2.0 * math.pi * params["f"] / 1000.0,
             "noise_intensity": params["beta"] / 1000.0}
 

@@ -39,10 +39,10 @@ from fwbm_bench.scoring import (
     EXCLUDED,
     FAILED,
     QUALIFYING_SCORE,
-    TASK_BENCHMARKS,
     criteria_card,
     identifiability_benchmark,
     rest_benchmarks,
+    task_benchmarks,
 )
 from fwbm_bench.seeding import NOISE_STREAM
 
@@ -62,7 +62,7 @@ def _failure_records(content: dict, subjects: list, known) -> list[dict]:
     for every subject; only the ``known`` benchmarks (those of the run's registry) are kept."""
     status = f"{FAILED}{content['failed']}"
     if "task" in content:
-        owned = {content["subject"]: [b.identifier for b in TASK_BENCHMARKS[content["task"]]]}
+        owned = {content["subject"]: [b.identifier for b in task_benchmarks(content["task"])]}
     elif "subject" in content:
         owned = {content["subject"]: [b.identifier for b in rest_benchmarks(dataset_of(content["subject"]))]}
     else:
@@ -119,8 +119,9 @@ def build_leaderboard(result_files, fit_files, cost_rows, config: dict, registry
     has_bold = {name: bool(card.get("has_bold", True)) for name, card in dataset_cards.items()}
     entries = list(config["entries"])
     subjects = list(config["subjects"])
-    run_pairs = set(connectome_pairs(config))
-    connectomes = list(dict.fromkeys(c for _, c in connectome_pairs(config)))
+    pairs = connectome_pairs(config)
+    run_pairs = set(pairs)
+    connectomes = list(dict.fromkeys(c for _, c in pairs))
     benchmarks = list(registry)
     shape = (len(entries), len(subjects), len(connectomes), len(benchmarks))
     values = {name: np.full(shape, np.nan) for name in _ROW_FIELDS}

@@ -20,19 +20,20 @@ log = logging.getLogger("fwbm_bench")
 MAX_REASON = 400
 
 
-def _configure_logging(snakemake) -> None:
+def _start(snakemake) -> None:
+    """Log to stderr and the job's log file, and register the plugins the config names."""
     handlers = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
         handlers.append(logging.FileHandler(snakemake.log[0], mode="w"))
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    load_named((getattr(snakemake, "config", None) or {}).get("plugins", []))
 
 
 def run_job(snakemake, function, *args, **kwargs) -> None:
     """Call ``function(*args, **kwargs)``; on a :class:`FwbmError`, exit 1 with one line."""
-    _configure_logging(snakemake)
     try:
-        load_named((getattr(snakemake, "config", None) or {}).get("plugins", []))
+        _start(snakemake)
         function(*args, **kwargs)
     except FwbmError as error:
         log.error("%s", error)
@@ -63,9 +64,8 @@ def run_entry_job(snakemake, function, *args, **kwargs) -> None:
     jobs run on. Snakemake sees a finished job, so a rerun keeps the record: to try the job
     again, delete its output or use ``--forcerun <rule>``.
     """
-    _configure_logging(snakemake)
     try:
-        load_named((getattr(snakemake, "config", None) or {}).get("plugins", []))
+        _start(snakemake)
         function(*args, **kwargs)
     except ConfigError as error:
         log.error("%s", error)

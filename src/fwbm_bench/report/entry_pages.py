@@ -17,7 +17,7 @@ from fwbm_bench.errors import FwbmError
 from fwbm_bench.leaderboard.tables import entry_statuses, unscored_table
 from fwbm_bench.metrics.dynamics import functional_connectivity_dynamics, matrix_correlation
 from fwbm_bench.metrics.spectral import bold_power_spectrum
-from fwbm_bench.report.failures import unscored_html
+from fwbm_bench.report.failures import FAILURE_CSS, unscored_html
 from fwbm_bench.report.figures import _png, figure_html, psychometric_figure, unification_figure
 from fwbm_bench.scoring import FAILED
 
@@ -133,8 +133,7 @@ def entry_page(ds, entry: str, comparison: RestComparison | None) -> str:
 table {{ border-collapse: collapse; font-size: 13px; margin-bottom: 1.5em; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }} td:first-child {{ text-align: left; }}
 figure {{ margin: 0 0 1em 0; }} img {{ max-width: 100%; }}
-td.failed, tr.failed td {{ background: #fde2e2; }}
-.failed-banner {{ border: 2px solid #c00; background: #fde2e2; padding: 0.5em 1em; margin-bottom: 1em; }}</style>
+{FAILURE_CSS}</style>
 </head><body>
 <p><a href="../index.html">&larr; leaderboard</a></p>
 <h1>{name}</h1>

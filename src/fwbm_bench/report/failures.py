@@ -9,6 +9,10 @@ import pandas as pd
 
 from fwbm_bench.scoring import FAILED
 
+#: the report's and the entry pages' styles for failed rows and cells and the failure banner
+FAILURE_CSS = """td.failed, tr.failed td { background: #fde2e2; }
+.failed-banner { border: 2px solid #c00; background: #fde2e2; padding: 0.5em 1em; margin-bottom: 1em; }"""
+
 
 def failure_banner(ranking: pd.DataFrame, anchor: str) -> str:
     """A red box naming each entry whose ``status`` (``leaderboard_table``) is not ``ok``, and

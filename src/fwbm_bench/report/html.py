@@ -17,7 +17,7 @@ from fwbm_bench.leaderboard import (
     unscored_table,
 )
 from fwbm_bench.report.entry_pages import write_entry_pages
-from fwbm_bench.report.failures import failure_banner, unscored_html
+from fwbm_bench.report.failures import FAILURE_CSS, failure_banner, unscored_html
 from fwbm_bench.report.figures import (
     criteria_figure,
     figure_html,
@@ -117,8 +117,7 @@ th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }}
 th {{ background: #eee; cursor: pointer; }}
 td:first-child {{ text-align: left; }}
 figure {{ display: inline-block; margin: 0 1em 1em 0; }}
-tr.failed td {{ background: #fde2e2; }}
-.failed-banner {{ border: 2px solid #c00; background: #fde2e2; padding: 0.5em 1em; margin-bottom: 1em; }}
+{FAILURE_CSS}
 </style></head><body>
 <h1>fwbm-bench leaderboard</h1>
 {failure_banner(table, "#unscored")}

@@ -156,13 +156,15 @@ UNIFICATION_BENCHMARKS = (
 )
 
 
-def task_benchmarks(task: str) -> tuple[Benchmark, ...]:
-    """The benchmarks a task's scores feed: built in, or a plugin task's ``benchmarks``."""
+def task_benchmarks(task: str, task_class=None) -> tuple[Benchmark, ...]:
+    """The benchmarks a task's scores feed: built in, or a plugin task's ``benchmarks``.
+    ``task_class``: the class of a task that is not registered (the conformance kit)."""
     if task in TASK_BENCHMARKS:
         return TASK_BENCHMARKS[task]
-    benchmarks = tuple(getattr(TASKS[task], "benchmarks", ()))
+    benchmarks = tuple(getattr(task_class or TASKS[task], "benchmarks", ()))
     if not benchmarks or not all(isinstance(b, Benchmark) for b in benchmarks):
-        raise ConfigError(f"task '{task}' of {TASKS.source(task)}: its 'benchmarks' attribute must list "
+        source = f" of {TASKS.source(task)}" if task in TASKS else ""
+        raise ConfigError(f"task '{task}'{source}: its 'benchmarks' attribute must list "
                           f"fwbm_bench.scoring.Benchmark objects, found {benchmarks!r}")
     return benchmarks
 
