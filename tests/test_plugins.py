@@ -89,7 +89,38 @@ class NanRightHandSide(NodeModel):
 register_node_functions(NanRightHandSide, _nan_drift, _nan_observe)
 
 
+def _decay_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    dxdt[0] = -x[0] / 3.0 + coupling[0, i, b]
+    dxdt[1] = 0.0
+
+
+def _decay_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            dxdt[0, i, b] = -state[0, i, b] / 3.0 + coupling[0, i, b] + 1e-12  # not the scalar form
+            dxdt[1, i, b] = 0.0
+
+
+def _decay_drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            dxdt[0, i, b] = -state[0, i, b] / 3.0 + coupling[0, i, b] + 1e-12
+            dxdt[1, i, b] = 0.0
+            out_row[0, i, b] += state[0, i, b] * weight
+
+
+class BatchFormDiffers(NanRightHandSide):
+    name = "batch-form-differs"
+    description = "a model whose batch form computes another expression than its scalar form"
+
+
+register_node_functions(BatchFormDiffers, _decay_drift, _nan_observe, drift_batch=_decay_drift_batch,
+                        drift_observe_batch=_decay_drift_observe_batch)
+
+
 @pytest.mark.parametrize("model, message", [
+    (BatchFormDiffers, (r"node model 'batch-form-differs': node_drift_observe_batch's drift gives .* for variable 0 "
+                        r"of region \d, batch element \d, the scalar form .*; the batch forms must compute the same")),
     (WrongStateShape, (r"node model 'wrong-state-shape': prepare's initial state must have shape \(n_state, N, B\) "
                       r"= \(2, 3, 2\), found \(2, 3\)")),
     (NanRightHandSide, r"node model 'nan-rhs': the right-hand side of 'x' is nan at the initial state"),

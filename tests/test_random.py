@@ -39,10 +39,10 @@ def test_splitmix64_seeding_matches_the_reference_output():
 
 
 def test_xoshiro256pp_matches_the_reference_algorithm():
-    state = np.array([[1, 2, 3, 4]], dtype=np.uint64)
+    state = np.array([[1], [2], [3], [4]], dtype=np.uint64)  # (4 words, 1 stream)
     assert int(_outputs(state.copy(), 1)[0]) == 41943041  # rotl(1 + 4, 23) + 1
     seeded = seed_streams([12345])
-    assert [int(v) for v in _outputs(seeded.copy(), 1000)] == _xoshiro256pp_python(seeded[0], 1000)
+    assert [int(v) for v in _outputs(seeded.copy(), 1000)] == _xoshiro256pp_python(seeded[:, 0], 1000)
 
 
 def test_normals_are_standard_normal_with_the_right_tails():

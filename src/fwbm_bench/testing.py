@@ -24,7 +24,15 @@ from fwbm_bench._numba import njit
 from fwbm_bench.entries import Entry
 from fwbm_bench.errors import ConfigError, FwbmError
 from fwbm_bench.metrics import Metric, RestObservables, functional_connectivity
-from fwbm_bench.models.base import NodeModel, Parameter, node_drift, node_drift_observe, node_observe
+from fwbm_bench.models.base import (
+    NodeModel,
+    Parameter,
+    node_drift,
+    node_drift_batch,
+    node_drift_observe,
+    node_drift_observe_batch,
+    node_observe,
+)
 from fwbm_bench.simulate import simulate
 
 __all__ = ["ConformanceError", "check_entry", "check_metric", "check_node_model", "check_task"]
@@ -57,6 +65,43 @@ def _drift_and_outputs(tag, x, coupling, ext, global_params, node_params, n_outp
         node_observe(tag, x, 1, 0, coupling, ext, global_params, node_params, out_row, 0.5)
         node_drift(tag, x, 1, 0, coupling, ext, global_params, node_params, dxdt)
     return dxdt, out_row[:, 1, 0]
+
+
+@njit
+def _scalar_and_batch_forms(tag, state, coupling, ext, global_params, node_params, n_outputs):
+    """Drift and outputs of every region and element (n_state or n_outputs, N, B), by the scalar
+    functions and by the batch forms: (scalar drift, scalar outputs, batch drift, batch drift
+    from node_drift_batch, batch outputs)."""
+    n_state, n_regions, batch = state.shape
+    scalar_drift, batch_drift, batch_drift_only = (np.zeros(state.shape), np.zeros(state.shape),
+                                                   np.zeros(state.shape))
+    scalar_out, batch_out = np.zeros((n_outputs, n_regions, batch)), np.zeros((n_outputs, n_regions, batch))
+    x, dxdt = np.empty(n_state), np.empty(n_state)
+    for i in range(n_regions):
+        for b in range(batch):
+            x[:] = state[:, i, b]
+            node_drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, scalar_out, 0.5)
+            scalar_drift[:, i, b] = dxdt
+    node_drift_observe_batch(tag, state, coupling, ext, global_params, node_params, batch_drift, batch_out, 0.5)
+    node_drift_batch(tag, state, coupling, ext, global_params, node_params, batch_drift_only)
+    return scalar_drift, scalar_out, batch_drift, batch_drift_only, batch_out
+
+
+def _check_batch_forms(model, who, state, coupling, ext, rows, node_params) -> None:
+    """The batch forms give the scalar forms' values to the last bit (both loop paths are used)."""
+    results = _scalar_and_batch_forms(model.tag, state, coupling, ext, rows, node_params,
+                                      len(model.output_variables))
+    scalar_drift, scalar_out, batch_drift, batch_drift_only, batch_out = results
+    for name, batch_value, scalar_value in (("node_drift_observe_batch's drift", batch_drift, scalar_drift),
+                                            ("node_drift_batch", batch_drift_only, scalar_drift),
+                                            ("node_drift_observe_batch's outputs", batch_out, scalar_out)):
+        differs = np.argwhere(~((batch_value == scalar_value) | (np.isnan(batch_value) & np.isnan(scalar_value))))
+        if len(differs):
+            v, i, b = differs[0]
+            raise ConformanceError(
+                f"{who}: {name} gives {batch_value[v, i, b]!r} for variable {v} of region {i}, batch element {b}, "
+                f"the scalar form {scalar_value[v, i, b]!r}; the batch forms must compute the same expressions "
+                f"in the same order (bit-identical results)")
 
 
 def _check_model_metadata(model, who: str) -> None:
@@ -170,6 +215,12 @@ def _check_numba_functions(model, who: str, batch: int, n_regions: int, n_state:
     _require(np.allclose(combined[0], separate[0], rtol=1e-12, atol=0)
              and np.allclose(combined[1], separate[1], rtol=1e-12, atol=0), who,
              "the combined drift+outputs function gives other values than node_drift and node_observe")
+    if model.has_batch_form:
+        state_batch = np.ascontiguousarray(state + 0.05 * rng.random(state.shape))
+        coupling_batch = rng.random((n_couplings, n_regions, batch))
+        ext_batch = rng.uniform(0.0, 0.02, (n_regions, batch))
+        _check_batch_forms(model, who, state_batch, coupling_batch, ext_batch, np.ascontiguousarray(rows),
+                           np.ascontiguousarray(node_params))
 
 
 def check_entry(entry) -> None:

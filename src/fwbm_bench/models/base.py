@@ -11,9 +11,11 @@ A node model is a :class:`NodeModel` subclass in its own file plus one entry in
   giving its additive noise amplitude, per sqrt of the time unit) and ``state_bounds``;
 - its drift and outputs: two functions registered with :func:`register_node_functions`,
   which the one generic time loop of :mod:`fwbm_bench.simulate.kernel` calls for every
-  region and batch element; the loop owns the scheme (Euler-Maruyama or stochastic Heun),
-  the noise, the delays and the bounds (``register_node_functions`` explains why the
-  functions are registered rather than passed as arguments).
+  region and batch element (optionally also their batch forms, which step the whole
+  network at once in SIMD code, :mod:`fwbm_bench.simulate.network_step`); the loop owns
+  the scheme (Euler-Maruyama or stochastic Heun), the noise, the delays and the bounds
+  (``register_node_functions`` explains why the functions are registered rather than
+  passed as arguments).
 
 Every registered model passes one conformance test (tests/test_models.py,
 ``test_node_model_conformance``), parametrized over the registry.
@@ -80,6 +82,32 @@ def _observe_then_drift(tag, x, i, b, coupling, ext, global_params, node_params,
     node_drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt)
 
 
+def node_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    """Batch form of :func:`node_drift` (optional): every region of every batch element at once.
+
+    ``state`` (n_state, N, B); write the drift of region i of element b into ``dxdt[:, i, b]``
+    (n_state, N, B). Written as loops over i and then b whose body computes the same expressions
+    as the scalar form (a shared scalar helper returning a tuple does it), LLVM turns it into
+    SIMD code across the batch; it must give bit-identical values to the scalar form
+    (:func:`fwbm_bench.testing.check_node_model` checks this).
+    """
+    raise NotImplementedError("node_drift_batch is implemented per model through numba's overload")
+
+
+def node_drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    """Batch form of :func:`node_drift_observe` (optional): also adds ``weight`` times each output
+    of region i of element b to ``out_row[:, i, b]``."""
+    raise NotImplementedError("node_drift_observe_batch is implemented per model through numba's overload")
+
+
+def _no_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    pass  # never called: the loop uses the scalar functions for models without a batch form
+
+
+def _no_drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    pass  # never called, as _no_drift_batch
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One model parameter.
@@ -136,6 +164,7 @@ class NodeModel:
     parameters: tuple = ()
     default_dt_ms: float = 0.1
     tag = None  # set by register_node_functions: the numba dispatch key of this model
+    has_batch_form: bool = False  # set by register_node_functions: batch-vectorised drift registered
 
     @classmethod
     def integration_step_ms(cls, configured_dt_ms: float) -> float:
@@ -217,12 +246,16 @@ class NodeModel:
         raise NotImplementedError
 
 
-def register_node_functions(model_class, drift, observe, export=None, key: str = "", drift_observe=None):
+def register_node_functions(model_class, drift, observe, export=None, key: str = "", drift_observe=None,
+                            drift_batch=None, drift_observe_batch=None):
     """Register ``model_class``'s drift, outputs and (optional) coupling export; set its ``tag``.
 
     ``drift``, ``observe``, ``export`` and ``drift_observe`` follow :func:`node_drift`,
     :func:`node_observe`, :func:`node_export` and :func:`node_drift_observe` and are
-    compiled inline into the shared time loop. numba caches compiled functions on disk by
+    compiled inline into the shared time loop. ``drift_batch`` and ``drift_observe_batch``
+    (:func:`node_drift_batch`, :func:`node_drift_observe_batch`; both or neither) are the
+    optional batch forms: with them the loop steps the whole network in SIMD code across the
+    batch (:mod:`fwbm_bench.simulate.network_step`), several times faster per simulation. numba caches compiled functions on disk by
     argument types, and a function passed as an argument is typed by its object identity,
     so it could never be found again by a new process. Instead the loop receives a *tag*:
     a one-element array whose NumPy record dtype has a single field named after the model
@@ -261,7 +294,18 @@ def register_node_functions(model_class, drift, observe, export=None, key: str =
     def _export(tag, x, i, b, global_params, node_params, slot):
         return (export or _no_export) if _is_mine(tag) else None
 
+    @overload(node_drift_batch, jit_options=options, inline="always")
+    def _drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+        return (drift_batch or _no_drift_batch) if _is_mine(tag) else None
+
+    @overload(node_drift_observe_batch, jit_options=options, inline="always")
+    def _drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+        return (drift_observe_batch or _no_drift_observe_batch) if _is_mine(tag) else None
+
+    if (drift_batch is None) != (drift_observe_batch is None):
+        raise TypeError(f"{model_class.__name__}: give both drift_batch and drift_observe_batch, or neither")
     model_class.exports_coupling = export is not None
+    model_class.has_batch_form = drift_batch is not None
 
     model_class.tag = np.zeros(1, dtype=np.dtype([(field, np.uint8)]))
     return model_class

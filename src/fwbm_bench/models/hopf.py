@@ -23,6 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from fwbm_bench._numba import njit
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 
 _DECO2017 = "Deco et al. 2017, Sci Rep 7:3095"
@@ -36,18 +37,40 @@ PARAMETERS = (
 )
 
 
-def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+@njit(inline="always")
+def _hopf_rates(x, y, i, b, coupling, ext, global_params, node_params):
+    """(dx/dt, dy/dt) of region i, element b at state (x, y): the one copy of the equations."""
     g = global_params[0, b]
     omega = 2.0 * math.pi * global_params[2, b]
     strength = node_params[0, i, b]
-    radial = global_params[1, b] - x[0] * x[0] - x[1] * x[1]
-    dxdt[0] = radial * x[0] - omega * x[1] + g * (coupling[0, i, b] - strength * x[0]) + ext[i, b]
-    dxdt[1] = radial * x[1] + omega * x[0] + g * (coupling[1, i, b] - strength * x[1])
+    radial = global_params[1, b] - x * x - y * y
+    return (radial * x - omega * y + g * (coupling[0, i, b] - strength * x) + ext[i, b],
+            radial * y + omega * x + g * (coupling[1, i, b] - strength * y))
+
+
+def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
+    dxdt[0], dxdt[1] = _hopf_rates(x[0], x[1], i, b, coupling, ext, global_params, node_params)
 
 
 def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
     out_row[0, i, b] += x[0] * weight
     out_row[1, i, b] += x[1] * weight
+
+
+def _drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            dxdt[0, i, b], dxdt[1, i, b] = _hopf_rates(state[0, i, b], state[1, i, b], i, b, coupling, ext,
+                                                       global_params, node_params)
+
+
+def _drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            x, y = state[0, i, b], state[1, i, b]
+            out_row[0, i, b] += x * weight
+            out_row[1, i, b] += y * weight
+            dxdt[0, i, b], dxdt[1, i, b] = _hopf_rates(x, y, i, b, coupling, ext, global_params, node_params)
 
 
 class StuartLandau(NodeModel):
@@ -75,4 +98,5 @@ class StuartLandau(NodeModel):
         return strength, initial
 
 
-register_node_functions(StuartLandau, _drift, _observe)
+register_node_functions(StuartLandau, _drift, _observe, drift_batch=_drift_batch,
+                        drift_observe_batch=_drift_observe_batch)

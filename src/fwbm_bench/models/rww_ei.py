@@ -27,7 +27,6 @@ with noise). Parameter values: Deco et al. (2014) as implemented in TVB's
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 import numpy as np
@@ -36,6 +35,7 @@ from scipy.optimize import brentq
 from fwbm_bench._numba import njit
 from fwbm_bench.errors import ConfigError
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
+from fwbm_bench.models.vector_math import exp
 
 _DECO2014 = "Deco et al. 2014, J Neurosci 34:7886"
 
@@ -108,50 +108,58 @@ def fic_weights(p: dict, in_strength: np.ndarray) -> np.ndarray:
             + p["G"] * p["J_NMDA"] * s_e * in_strength - current_e) / s_i
 
 
-@njit
-def _rate(current, gain, threshold, curvature):
-    x = gain * current - threshold
-    if abs(x) < 1e-9:
-        return 1.0 / curvature
-    return x / (1.0 - math.exp(-curvature * x))
-
-
-@njit
-def _currents(x, i, b, coupling, ext, global_params, node_params):
-    """Input currents (nA) to the excitatory and inhibitory pools of region i."""
+@njit(inline="always")
+def _rates(s_e, s_i, i, b, coupling, ext, global_params, node_params):
+    """(dS_E/dt, dS_I/dt, r_E in Hz) of region i, element b: the one copy of the equations."""
     j_nmda = global_params[J_NMDA, b]
     i_0 = global_params[I_0, b]
-    current_e = (global_params[W_E, b] * i_0 + global_params[W_PLUS, b] * j_nmda * x[0]
-                 + global_params[G, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * x[1] + ext[i, b])
-    current_i = global_params[W_I, b] * i_0 + j_nmda * x[0] - x[1]
-    return current_e, current_i
-
-
-@njit
-def _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt):
-    """Write the drift into ``dxdt``; return the excitatory rate r_E (Hz), also an output."""
-    current_e, current_i = _currents(x, i, b, coupling, ext, global_params, node_params)
-    rate_e = _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b])
-    rate_i = _rate(current_i, global_params[A_I, b], global_params[B_I, b], global_params[D_I, b])
-    dxdt[0] = -x[0] / global_params[TAU_E, b] + (1.0 - x[0]) * global_params[GAMMA_E, b] * rate_e / 1000.0
-    dxdt[1] = -x[1] / global_params[TAU_I, b] + global_params[GAMMA_I, b] * rate_i / 1000.0
-    return rate_e
+    current_e = (global_params[W_E, b] * i_0 + global_params[W_PLUS, b] * j_nmda * s_e
+                 + global_params[G, b] * j_nmda * coupling[0, i, b] - node_params[0, i, b] * s_i + ext[i, b])
+    current_i = global_params[W_I, b] * i_0 + j_nmda * s_e - s_i
+    # H(I) = x / (1 - exp(-d x)), x = a I - b, written out here: a nested inlined function would
+    # stay a call inside the batch loop, which LLVM then cannot vectorise
+    x_e = global_params[A_E, b] * current_e - global_params[B_E, b]
+    x_i = global_params[A_I, b] * current_i - global_params[B_I, b]
+    rate_e = x_e / (1.0 - exp(-global_params[D_E, b] * x_e))
+    rate_i = x_i / (1.0 - exp(-global_params[D_I, b] * x_i))
+    rate_e = 1.0 / global_params[D_E, b] if abs(x_e) < 1e-9 else rate_e
+    rate_i = 1.0 / global_params[D_I, b] if abs(x_i) < 1e-9 else rate_i
+    return (-s_e / global_params[TAU_E, b] + (1.0 - s_e) * global_params[GAMMA_E, b] * rate_e / 1000.0,
+            -s_i / global_params[TAU_I, b] + global_params[GAMMA_I, b] * rate_i / 1000.0,
+            rate_e)
 
 
 def _drift(tag, x, i, b, coupling, ext, global_params, node_params, dxdt):
-    _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt)
+    dxdt[0], dxdt[1], _ = _rates(x[0], x[1], i, b, coupling, ext, global_params, node_params)
 
 
 def _observe(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
-    current_e, _ = _currents(x, i, b, coupling, ext, global_params, node_params)
+    _, _, rate_e = _rates(x[0], x[1], i, b, coupling, ext, global_params, node_params)
     out_row[0, i, b] += x[0] * weight
-    out_row[1, i, b] += _rate(current_e, global_params[A_E, b], global_params[B_E, b], global_params[D_E, b]) * weight
+    out_row[1, i, b] += rate_e * weight
 
 
 def _drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, dxdt, out_row, weight):
-    rate_e = _drift_and_rate(x, i, b, coupling, ext, global_params, node_params, dxdt)
+    dxdt[0], dxdt[1], rate_e = _rates(x[0], x[1], i, b, coupling, ext, global_params, node_params)
     out_row[0, i, b] += x[0] * weight
     out_row[1, i, b] += rate_e * weight
+
+
+def _drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            dxdt[0, i, b], dxdt[1, i, b], _ = _rates(state[0, i, b], state[1, i, b], i, b, coupling, ext,
+                                                     global_params, node_params)
+
+
+def _drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
+    for i in range(state.shape[1]):
+        for b in range(state.shape[2]):
+            s_e = state[0, i, b]
+            dxdt[0, i, b], dxdt[1, i, b], rate_e = _rates(s_e, state[1, i, b], i, b, coupling, ext, global_params,
+                                                          node_params)
+            out_row[0, i, b] += s_e * weight
+            out_row[1, i, b] += rate_e * weight
 
 
 class ReducedWongWangEI(NodeModel):
@@ -187,4 +195,5 @@ class ReducedWongWangEI(NodeModel):
         return local_inhibition, initial
 
 
-register_node_functions(ReducedWongWangEI, _drift, _observe, drift_observe=_drift_observe)
+register_node_functions(ReducedWongWangEI, _drift, _observe, drift_observe=_drift_observe, drift_batch=_drift_batch,
+                        drift_observe_batch=_drift_observe_batch)

@@ -16,6 +16,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
+from fwbm_bench.simulate.network_step import network_step, network_work
 from fwbm_bench.simulate.primitives import external_input, gather_level, next_input_change, write_history
 from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
 
@@ -46,7 +47,7 @@ def _coupled_values(tag, state, global_params, node_params, coupling_indices, ex
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
                     global_params, node_params, rng_state, noise_slot,
                     noise_amplitude, noise_decay, noise_scale, colored, lower, upper, pulse_windows, pulse_amplitudes,
-                    decimation, coupling_indices, exports, out):
+                    decimation, coupling_indices, exports, vectorised, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
@@ -62,6 +63,10 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     once per step from the history, as TVB does; the history holds either the coupling
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
+    If ``vectorised`` (the model has batch forms, models.base.node_drift_batch), the step of
+    every region and element is taken at once by :func:`fwbm_bench.simulate.network_step.network_step`,
+    with the same arithmetic in the same order and the same draws from each stream, so both paths
+    give bit-identical results.
     States are clipped to [lower[v, i], upper[v, i]] after each stage.
 
     ``edges`` = (level_ptr (n_levels, N + 1), source, delay, weight) are the connections
@@ -85,6 +90,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     drift = np.empty(n_state)
     drift_predicted = np.empty(n_state)
     kicks = np.empty(n_state)
+    work = network_work(n_state, n_regions, batch if vectorised else 0, noise_slot, lower, upper, global_params)
     h = dt / time_unit_ms
     white = noise_decay < 0.0
     kick_scale = noise_amplitude * (np.sqrt(h) if white else h)
@@ -122,33 +128,37 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 next_change = next_input_change(step0 + t, pulse_windows)
             if t % decimation == 0:
                 out_row = out[t // decimation]
-            for i in range(n_regions):
-                for b in range(batch):
-                    for v in range(n_state):
-                        x[v] = state[v, i, b]
-                    node_drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, drift, out_row, weight)
-                    for v in range(n_state):
-                        slot = noise_slot[v]
-                        kick = 0.0
-                        if slot >= 0:
-                            normal = next_normal(rng_state, b, LAYER_EDGES, LAYER_RATIOS)
-                            if white:
-                                kick = kick_scale[v, i, b] * normal
-                            else:
-                                kick = kick_scale[v, i, b] * colored[slot, i, b]
-                                colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise_scale * normal
-                        kicks[v] = kick
-                        predicted[v] = x[v] + h * drift[v] + kick
-                        if bounded:
-                            predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
-                    if scheme == HEUN:
-                        node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
+            if vectorised:
+                network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, rng_state, noise_slot,
+                             kick_scale, white, colored, noise_decay, noise_scale, bounded, work, out_row, weight)
+            else:
+                for i in range(n_regions):
+                    for b in range(batch):
                         for v in range(n_state):
-                            predicted[v] = x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kicks[v]
+                            x[v] = state[v, i, b]
+                        node_drift_observe(tag, x, i, b, coupling, ext, global_params, node_params, drift, out_row, weight)
+                        for v in range(n_state):
+                            slot = noise_slot[v]
+                            kick = 0.0
+                            if slot >= 0:
+                                normal = next_normal(rng_state, b, LAYER_EDGES, LAYER_RATIOS)
+                                if white:
+                                    kick = kick_scale[v, i, b] * normal
+                                else:
+                                    kick = kick_scale[v, i, b] * colored[slot, i, b]
+                                    colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise_scale * normal
+                            kicks[v] = kick
+                            predicted[v] = x[v] + h * drift[v] + kick
                             if bounded:
                                 predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
-                    for v in range(n_state):
-                        state[v, i, b] = predicted[v]
+                        if scheme == HEUN:
+                            node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
+                            for v in range(n_state):
+                                predicted[v] = x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kicks[v]
+                                if bounded:
+                                    predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
+                        for v in range(n_state):
+                            state[v, i, b] = predicted[v]
             head += 1
             if head == n_slots:
                 head = 0

@@ -51,9 +51,12 @@ _TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 
 
 def seed_streams(seeds) -> np.ndarray:
-    """Generator states (B, 4) uint64, one stream per seed, via SplitMix64 (never all zero)."""
+    """Generator states (4, B) uint64, one stream per seed (column b), via SplitMix64 (never all zero).
+
+    Structure of arrays: word k of every stream is contiguous, so that the streams of a batch
+    advance together in SIMD registers (:func:`fill_batch_normals`)."""
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
-    states = np.empty((len(seeds), 4), dtype=np.uint64)
+    states = np.empty((4, len(seeds)), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for b, seed in enumerate(seeds):
             z = seed
@@ -61,14 +64,14 @@ def seed_streams(seeds) -> np.ndarray:
                 z = z + _SPLITMIX_GAMMA
                 mixed = (z ^ (z >> np.uint64(30))) * _SPLITMIX_M1
                 mixed = (mixed ^ (mixed >> np.uint64(27))) * _SPLITMIX_M2
-                states[b, k] = mixed ^ (mixed >> np.uint64(31))
+                states[k, b] = mixed ^ (mixed >> np.uint64(31))
     return states
 
 
 @njit(inline="always")
 def next_uint64(state, b):
-    """xoshiro256++: the next 64-bit output of stream ``b`` of ``state`` (B, 4), advanced in place."""
-    s0, s1, s2, s3 = state[b, 0], state[b, 1], state[b, 2], state[b, 3]
+    """xoshiro256++: the next 64-bit output of stream ``b`` of ``state`` (4, B), advanced in place."""
+    s0, s1, s2, s3 = state[0, b], state[1, b], state[2, b], state[3, b]
     total = s0 + s3
     result = ((total << np.uint64(23)) | (total >> np.uint64(41))) + s0
     t = s1 << np.uint64(17)
@@ -78,7 +81,7 @@ def next_uint64(state, b):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    state[b, 0], state[b, 1], state[b, 2], state[b, 3] = s0, s1, s2, s3
+    state[0, b], state[1, b], state[2, b], state[3, b] = s0, s1, s2, s3
     return result
 
 
@@ -128,6 +131,39 @@ def next_normal(state, b, edges, ratios):
 
 
 @njit
+def fill_step_normals(state, normals, raw):
+    """``normals[slot, i, b]`` (n_noise, N, B): one step's standard normals of every stream of ``state`` (4, B).
+
+    Stream b gives the values of :func:`next_normal` in the order (region i, then slot), as
+    the time loop's scalar path draws them. Per (i, slot) two passes: the streams' next outputs
+    into ``raw`` (B,) uint64 scratch, a loop that vectorises across streams; then the ziggurat
+    per stream (LLVM does not vectorise its table lookups). A draw outside its layer's inner
+    rectangle takes further values from its own stream only, so each stream is consumed as by
+    ``next_normal`` and its values do not depend on the batch. One call per step: numba
+    reference-counts the arrays handed to every call, which per region would cost more than
+    the vector arithmetic saves.
+    """
+    n_noise, n_regions, batch = normals.shape
+    if batch == 1:  # one stream: nothing to vectorise
+        for i in range(n_regions):
+            for slot in range(n_noise):
+                normals[slot, i, 0] = next_normal(state, 0, LAYER_EDGES, LAYER_RATIOS)
+        return
+    for i in range(n_regions):
+        for slot in range(n_noise):
+            for b in range(batch):
+                raw[b] = next_uint64(state, b)
+            for b in range(batch):
+                bits = raw[b]
+                layer = np.int64(bits & np.uint64(N_LAYERS - 1))
+                u = 2.0 * (float(bits >> np.uint64(11)) * _TO_UNIT) - 1.0
+                if abs(u) < LAYER_RATIOS[layer]:
+                    normals[slot, i, b] = u * LAYER_EDGES[layer]
+                else:
+                    normals[slot, i, b] = _normal_slow_path(state, b, LAYER_EDGES, LAYER_RATIOS, layer, u)
+
+
+@njit
 def fill_normals(state, b, out):
     """Fill the 1-D array ``out`` with standard normal draws from stream ``b``."""
     for k in range(out.shape[0]):
@@ -137,8 +173,8 @@ def fill_normals(state, b, out):
 def standard_normals(seeds, n: int) -> np.ndarray:
     """(B, n) standard normal draws, row b from the stream of ``seeds[b]``."""
     state = seed_streams(seeds)
-    out = np.empty((len(state), n))
-    for b in range(len(state)):
+    out = np.empty((state.shape[1], n))
+    for b in range(state.shape[1]):
         fill_normals(state, b, out[b])
     return out
 
