@@ -210,3 +210,12 @@ def test_initial_state_override_sets_first_output_and_is_validated():
     np.testing.assert_allclose(out[0, :, :, 0], start)
     with pytest.raises(ConfigError, match="initial_state needs shape"):
         simulate(model, weights, np.full((2, 2), 10.0), {}, duration_ms=2.0, seeds=[0], initial_state=np.zeros(3))
+
+
+def test_clip_has_python_min_max_semantics_including_nan_and_signed_zero():
+    from fwbm_bench.simulate.primitives import clip
+
+    for value in (-0.0, 0.0, 0.5, -3.0, 7.0, np.inf, -np.inf, np.nan):
+        for low, high in ((0.0, 1.0), (-np.inf, np.inf), (-0.0, 0.0)):
+            ours, python = clip(value, low, high), min(max(value, low), high)
+            assert (np.isnan(ours) and np.isnan(python)) or (ours == python and np.signbit(ours) == np.signbit(python))

@@ -51,8 +51,9 @@ def _power_of_two(k):
 @njit(inline="always")
 def exp(x):
     """e ** x for a float64 ``x``, within about one ulp, vectorisable (module docstring)."""
-    reduced = min(_EXP_OVERFLOW, x)
-    reduced = max(_EXP_UNDERFLOW, reduced)
+    # conditional expressions, not min/max: numba compiles those to calls (no SIMD), and NaN -> 710 here
+    reduced = x if x < _EXP_OVERFLOW else _EXP_OVERFLOW  # noqa: FURB136
+    reduced = reduced if reduced > _EXP_UNDERFLOW else _EXP_UNDERFLOW  # noqa: FURB136
     k = (reduced * _LOG2_E + _ROUNDING_SHIFT) - _ROUNDING_SHIFT  # nearest integer, without a call
     r = (reduced - k * _LN2_HIGH) - k * _LN2_LOW
     p = 1.0 / 6227020800.0

@@ -17,7 +17,7 @@ import numpy as np
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
 from fwbm_bench.simulate.network_step import network_step, network_work
-from fwbm_bench.simulate.primitives import external_input, gather_level, next_input_change, write_history
+from fwbm_bench.simulate.primitives import clip, external_input, gather_level, next_input_change, write_history
 from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
 
 EULER, HEUN = 0, 1
@@ -150,13 +150,13 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                             kicks[v] = kick
                             predicted[v] = x[v] + h * drift[v] + kick
                             if bounded:
-                                predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
+                                predicted[v] = clip(predicted[v], lower[v, i], upper[v, i])
                         if scheme == HEUN:
                             node_drift(tag, predicted, i, b, coupling, ext, global_params, node_params, drift_predicted)
                             for v in range(n_state):
                                 predicted[v] = x[v] + 0.5 * h * (drift[v] + drift_predicted[v]) + kicks[v]
                                 if bounded:
-                                    predicted[v] = min(max(predicted[v], lower[v, i]), upper[v, i])
+                                    predicted[v] = clip(predicted[v], lower[v, i], upper[v, i])
                         for v in range(n_state):
                             state[v, i, b] = predicted[v]
             head += 1

@@ -19,6 +19,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
+from fwbm_bench.simulate.primitives import clip
 from fwbm_bench.simulate.random import fill_step_normals
 
 HEUN = 1  # simulate.kernel's scheme code (kept in step by tests/test_simulate.py)
@@ -112,7 +113,7 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
         for k in range(size):
             value = flat_state[v, k] + h * flat_drift[v, k] + flat_kicks[v, k]
             if bounded:
-                value = min(max(value, flat_lower[v, k]), flat_upper[v, k])
+                value = clip(value, flat_lower[v, k], flat_upper[v, k])
             flat_predicted[v, k] = value
     if scheme == HEUN:
         node_drift_batch(tag, _regions_as_batch(predicted) if single else predicted, seen_coupling, seen_ext,
@@ -123,7 +124,7 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
             for k in range(size):
                 value = flat_state[v, k] + 0.5 * h * (flat_drift[v, k] + flat_drift_predicted[v, k]) + flat_kicks[v, k]
                 if bounded:
-                    value = min(max(value, flat_lower[v, k]), flat_upper[v, k])
+                    value = clip(value, flat_lower[v, k], flat_upper[v, k])
                 flat_state[v, k] = value
     else:
         for v in range(n_state):

@@ -101,6 +101,14 @@ def _window_offset(history_base, source, delay, head, n_slots, n_positions, batc
     return np.uint64(((history_base + source) * n_positions + start) * batch)
 
 
+@njit(inline="always")
+def clip(value, low, high):
+    """``min(max(value, low), high)`` with Python's semantics (NaN and the sign of zero kept), as
+    conditional expressions: numba compiles ``min``/``max`` to code that LLVM does not vectorise."""
+    value = low if value < low else value  # noqa: FURB136
+    return high if value > high else value  # noqa: FURB136
+
+
 @njit
 def write_history(history, head, n_slots, values):
     """Store ``values`` (C, N, B) as step ``head`` of the doubled ring buffer (both copies)."""
