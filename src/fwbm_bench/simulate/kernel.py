@@ -17,10 +17,18 @@ import numpy as np
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
 from fwbm_bench.simulate.network_step import network_step, network_work
-from fwbm_bench.simulate.primitives import clip, external_input, gather_level, next_input_change, write_history
+from fwbm_bench.simulate.primitives import (
+    EULER,
+    HEUN,
+    clip,
+    external_input,
+    gather_level,
+    next_input_change,
+    write_history,
+)
 from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
 
-EULER, HEUN = 0, 1
+__all__ = ["EULER", "HEUN", "integrate_chunk"]
 
 
 @njit

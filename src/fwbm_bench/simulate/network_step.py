@@ -19,10 +19,8 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
-from fwbm_bench.simulate.primitives import clip
+from fwbm_bench.simulate.primitives import HEUN, clip
 from fwbm_bench.simulate.random import fill_step_normals
-
-HEUN = 1  # simulate.kernel's scheme code (kept in step by tests/test_simulate.py)
 
 
 @njit

@@ -23,6 +23,8 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 
+EULER, HEUN = 0, 1  # integration schemes (simulate.integrator.SCHEMES)
+
 
 @njit
 def gather_level(history, head, n_slots, level_ptr, source, delay, weight, first_step, n_steps, block):

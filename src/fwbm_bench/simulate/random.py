@@ -54,7 +54,7 @@ def seed_streams(seeds) -> np.ndarray:
     """Generator states (4, B) uint64, one stream per seed (column b), via SplitMix64 (never all zero).
 
     Structure of arrays: word k of every stream is contiguous, so that the streams of a batch
-    advance together in SIMD registers (:func:`fill_batch_normals`)."""
+    advance together in SIMD registers (:func:`fill_step_normals`)."""
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
     states = np.empty((4, len(seeds)), dtype=np.uint64)
     with np.errstate(over="ignore"):
