@@ -1,5 +1,6 @@
 """Integrator: determinism, batching, chunking, delays, divergence, input validation."""
 
+import platform
 from typing import ClassVar
 
 import numpy as np
@@ -219,3 +220,26 @@ def test_clip_has_python_min_max_semantics_including_nan_and_signed_zero():
         for low, high in ((0.0, 1.0), (-np.inf, np.inf), (-0.0, 0.0)):
             ours, python = clip(value, low, high), min(max(value, low), high)
             assert (np.isnan(ours) and np.isnan(python)) or (ours == python and np.signbit(ours) == np.signbit(python))
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="checks x86 packed-double instructions")
+@pytest.mark.parametrize("model", [ReducedWongWangEI, StuartLandau], ids=lambda m: m.name)
+def test_batch_forms_compile_to_simd_code(model):
+    """The point of the batch forms: their loops become packed (SIMD) arithmetic. A call left in
+    the loop (math.exp, min/max, a scalar .view) silently turns them scalar again."""
+    import re
+
+    from fwbm_bench._numba import njit
+    from fwbm_bench.models.base import node_drift_batch
+
+    @njit(cache=False)
+    def drift_all(tag, state, coupling, ext, global_params, node_params, dxdt):
+        node_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt)
+
+    batch, n_regions = 16, 4
+    params = model.resolve({}, batch)
+    node_params, state = model.prepare(params, np.ones((n_regions, n_regions)) / n_regions)
+    drift_all(model.tag, state, np.zeros((2, n_regions, batch)), np.zeros((n_regions, batch)),
+              model.parameter_rows(params), node_params, np.empty(state.shape))
+    assembly = drift_all.inspect_asm(drift_all.signatures[0])
+    assert len(re.findall(r"\bv?mulpd\b", assembly)) >= 4, "the batch drift loop was not vectorised"
