@@ -186,6 +186,30 @@ def check_node_model(model) -> None:
     _require(out.shape == (50, len(model.output_variables), n_regions, batch), who,
              f"outputs of shape {out.shape}, expected (50, {len(model.output_variables)}, {n_regions}, {batch})")
     _require(np.isfinite(out).all(), who, "a 50 ms simulation of 3 regions gave non-finite outputs")
+    if model.has_batch_form and getattr(model, "run_external", None) is None:
+        _check_batch_path_simulates_as_scalar_path(model, who)
+
+
+def _check_batch_path_simulates_as_scalar_path(model, who: str) -> None:
+    """A single simulation (regions presented as the batch axis) and a batch of 2 give the same
+    outputs, to the last bit, through the batch forms and through the scalar functions."""
+    own_flag = "has_batch_form" in vars(model)
+    for seeds in ([1], [1, 2]):
+        runs = []
+        for vectorised in (True, False):
+            model.has_batch_form = vectorised
+            try:
+                runs.append(simulate(model, _WEIGHTS, _LENGTHS_MM, {}, duration_ms=20.0, seeds=seeds,
+                                     output_period_ms=1.0, label=f"conformance of {who}"))
+            finally:
+                if own_flag:
+                    model.has_batch_form = True
+                else:
+                    del model.has_batch_form
+        _require(np.array_equal(runs[0], runs[1], equal_nan=True), who,
+                 f"a simulation of batch {len(seeds)} gives other outputs through the batch forms than through the "
+                 f"scalar functions (largest difference {np.nanmax(np.abs(runs[0] - runs[1])):.3g}); with one "
+                 f"simulation the batch forms see the regions as the batch axis: index only the arrays given")
 
 
 def _check_numba_functions(model, who: str, batch: int, n_regions: int, n_state: int) -> None:

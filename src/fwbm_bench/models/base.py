@@ -90,6 +90,11 @@ def node_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt
     as the scalar form (a shared scalar helper returning a tuple does it), LLVM turns it into
     SIMD code across the batch; it must give bit-identical values to the scalar form
     (:func:`fwbm_bench.testing.check_node_model` checks this).
+
+    Use ``i`` and ``b`` only as indices into the arrays given, with shapes taken from them: for a
+    single simulation the loop presents the regions as the batch axis (state (n_state, 1, N),
+    coupling (C, 1, N), ext (1, N), node_params (Q, 1, N), global_params (P, N) with the
+    parameters repeated per region), so that the innermost loop runs over regions.
     """
     raise NotImplementedError("node_drift_batch is implemented per model through numba's overload")
 
@@ -266,6 +271,8 @@ def register_node_functions(model_class, drift, observe, export=None, key: str =
     ``key`` is appended to the field name: classes built by a factory from one source file
     (models.hybrid) pass what distinguishes them.
     """
+    if (drift_batch is None) != (drift_observe_batch is None):
+        raise TypeError(f"{model_class.__name__}: give both drift_batch and drift_observe_batch, or neither")
     try:
         digest = hashlib.sha256(Path(inspect.getsourcefile(model_class)).read_bytes()).hexdigest()[:10]
         options = {"cache": True}
@@ -302,8 +309,6 @@ def register_node_functions(model_class, drift, observe, export=None, key: str =
     def _drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, weight):
         return (drift_observe_batch or _no_drift_observe_batch) if _is_mine(tag) else None
 
-    if (drift_batch is None) != (drift_observe_batch is None):
-        raise TypeError(f"{model_class.__name__}: give both drift_batch and drift_observe_batch, or neither")
     model_class.exports_coupling = export is not None
     model_class.has_batch_form = drift_batch is not None
 

@@ -227,7 +227,8 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     windows = np.rint(windows_ms / dt_ms).astype(np.int64)
 
     n_out_total = int(duration_ms / output_period_ms + 1e-9)
-    noisy = list(model.noisy_variables())
+    # slots in state order, as both paths of the loop draw the normals (a model may list them otherwise)
+    noisy = [v for v in model.state_variables if v in set(model.noisy_variables())]
     n_noise = len(noisy)
     noise_slot = np.array([noisy.index(v) if v in noisy else -1 for v in model.state_variables], dtype=np.int64)
     noise_amplitude = model.noise_amplitudes(global_params, node_params)

@@ -60,7 +60,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
 
     Per region and batch element, with h = dt / time_unit and noise
     g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn once per step from element b's
-    stream ``rng_state[b]`` in the order (step, region, noisy variable); simulate.random):
+    stream ``rng_state[:, b]`` in the order (step, region, noisy variable); simulate.random):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
     x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g.
     Ornstein-Uhlenbeck (coloured) noise, if ``noise_decay`` >= 0: ``colored`` (n_noise, N, B)
