@@ -40,6 +40,7 @@ from fwbm_bench.data.validate import check_square_matrix
 from fwbm_bench.errors import ConfigError, SimulationError
 from fwbm_bench.simulate.external import simulate_external
 from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
+from fwbm_bench.simulate.network_step import network_work
 from fwbm_bench.simulate.random import fill_normals, seed_streams
 
 log = logging.getLogger("fwbm_bench.simulate")
@@ -68,6 +69,7 @@ class _BatchTile:
             self.amplitudes = (np.ascontiguousarray(a[..., part]) for a in
                                (state, history, global_params, node_params, noise_amplitude, colored, amplitudes))
         self.rng_state = np.ascontiguousarray(rng_state[:, part])
+        self.network_work = None  # set for models with batch forms (simulate.network_step)
 
 
 def _tile_bounds(batch: int, history_bytes_per_element: int, vectorised: bool = False) -> list[tuple[int, int]]:
@@ -254,6 +256,10 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     tiles = [_BatchTile(lo, hi, state, history, global_params, node_params, rng_state, noise_amplitude, colored,
                         amplitudes)
              for lo, hi in _tile_bounds(batch, history[..., 0].nbytes, model.has_batch_form)]
+    if model.has_batch_form:
+        for tile in tiles:
+            tile.network_work = network_work(len(model.state_variables), n_regions, tile.hi - tile.lo, noise_slot,
+                                             lower, upper, tile.global_params)
     kept = [] if keep_outputs else None
     head, step0, done = 0, 0, 0
     started = last_report = time.perf_counter()
@@ -268,7 +274,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
                                         tile.global_params, tile.node_params, tile.rng_state, noise_slot,
                                         tile.noise_amplitude, noise_decay, noise_scale, tile.colored,
                                         lower, upper, windows, tile.amplitudes, decimation, coupling_indices,
-                                        bool(model.exports_coupling), bool(model.has_batch_form), tile_out)
+                                        bool(model.exports_coupling), tile.network_work, tile_out)
             if tile_out is not out:
                 out[..., tile.lo:tile.hi] = tile_out
         head = next_head

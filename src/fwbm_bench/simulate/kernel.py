@@ -16,7 +16,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
-from fwbm_bench.simulate.network_step import network_step, network_work
+from fwbm_bench.simulate.network_step import network_step
 from fwbm_bench.simulate.primitives import (
     EULER,
     HEUN,
@@ -55,7 +55,7 @@ def _coupled_values(tag, state, global_params, node_params, coupling_indices, ex
 def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_steps, dt, edges,
                     global_params, node_params, rng_state, noise_slot,
                     noise_amplitude, noise_decay, noise_scale, colored, lower, upper, pulse_windows, pulse_amplitudes,
-                    decimation, coupling_indices, exports, vectorised, out):
+                    decimation, coupling_indices, exports, network_work, out):
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
@@ -71,7 +71,8 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     once per step from the history, as TVB does; the history holds either the coupling
     variables themselves or, if ``exports``, the quantities the model exports from its state
     (TVB's "pre" coupling). Outputs are taken at the start of each step.
-    If ``vectorised`` (the model has batch forms, models.base.node_drift_batch), the step of
+    If ``network_work`` is not None (the model has batch forms, models.base.node_drift_batch; it
+    holds :func:`fwbm_bench.simulate.network_step.network_work`'s scratch arrays), the step of
     every region and element is taken at once by :func:`fwbm_bench.simulate.network_step.network_step`,
     with the same arithmetic in the same order and the same draws from each stream, so both paths
     give bit-identical results.
@@ -98,7 +99,6 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     drift = np.empty(n_state)
     drift_predicted = np.empty(n_state)
     kicks = np.empty(n_state)
-    work = network_work(n_state, n_regions, batch if vectorised else 0, noise_slot, lower, upper, global_params)
     h = dt / time_unit_ms
     white = noise_decay < 0.0
     kick_scale = noise_amplitude * (np.sqrt(h) if white else h)
@@ -136,9 +136,10 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 next_change = next_input_change(step0 + t, pulse_windows)
             if t % decimation == 0:
                 out_row = out[t // decimation]
-            if vectorised:
+            if network_work is not None:  # a type test: numba compiles only the branch a model uses
                 network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, rng_state, noise_slot,
-                             kick_scale, white, colored, noise_decay, noise_scale, bounded, work, out_row, weight)
+                             kick_scale, white, colored, noise_decay, noise_scale, bounded, network_work, out_row,
+                             weight)
             else:
                 for i in range(n_regions):
                     for b in range(batch):
