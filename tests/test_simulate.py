@@ -303,7 +303,7 @@ def test_batch_forms_with_a_noiseless_clipped_variable_pass_the_kit():
     from fwbm_bench.testing import check_node_model
 
     check_node_model(_LeakyPair)  # includes batch 1 and 2 simulated through both paths, compared bit for bit
-    out = simulate(_LeakyPair, W, L, {}, duration_ms=200.0, seeds=[4])
+    out = simulate(_LeakyPair, W, L, {}, duration_ms=200.0, seeds=[5])  # x runs away upwards with this seed
     assert out.max() == pytest.approx(0.05, rel=1e-12) and out.min() == 0.0  # the bound is reached and held
 
 

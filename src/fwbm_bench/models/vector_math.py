@@ -1,14 +1,26 @@
-"""An exponential that LLVM can vectorise, for node models' batch-vectorised forms.
+"""Elementary functions that LLVM can vectorise: for node models' batch forms and the noise.
 
-numba compiles ``math.exp`` to a call into the C library, which a loop over batch elements
-cannot vectorise unless numba's SVML support is present (``numba -s`` reports "SVML
-Operational: False" on our machines). :func:`exp` is written in plain arithmetic instead:
+numba compiles ``math.exp``, ``math.log``, ``math.sin`` and ``math.cos`` to calls into the C
+library, which a loop over batch elements cannot vectorise unless numba's SVML support is
+present (``numba -s`` reports "SVML Operational: False" on our machines). The functions here
+are written in plain arithmetic instead, each within one or two ulp of the correctly rounded
+value (tests/test_vector_math.py).
+
+:func:`exp` uses
 Cody & Waite's range reduction x = k ln 2 + r with |r| <= ln(2) / 2 and ln 2 split in two
 parts (Cody & Waite 1980, "Software Manual for the Elementary Functions", ch. 6, the split
 of fdlibm's ``e_exp.c``), the Taylor polynomial of exp(r) to degree 13 (truncation error
 below 5e-18, so the result is within about one ulp of the exact value), and 2^k built from
 its bits in two factors, so that subnormal results are rounded once. Overflow gives inf,
 underflow 0, and NaN stays NaN, as with ``math.exp``.
+
+:func:`log` splits x = 2^k m with m in [sqrt(1/2), sqrt(2)) from its bits; then
+ln m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| < 0.172, summed as the odd series
+2 (s + s^3/3 + ... + s^23/23) (truncation below 1e-19 relative), and ln x = k ln 2 + ln m with
+ln 2 in Cody & Waite's two parts. :func:`cos_sin_of_turns` gives cos(2 pi u) and sin(2 pi u)
+for u in turns: 4u minus its nearest integer n is exact, so the reduction to
+|theta| <= pi / 4 costs no accuracy; the Taylor series of sin and cos to degree 17 and 18 on
+that range (truncation below 3e-18), then the quadrant n mod 4 by symmetry.
 
 Models call the same function in their scalar and their batch form, so both forms give
 bit-identical results (checked by :func:`fwbm_bench.testing.check_node_model`).
@@ -40,6 +52,14 @@ def _float_from_bits(typingctx, bits):
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.DoubleType())
     return types.float64(types.int64), codegen
+
+
+@intrinsic
+def _bits_of_float(typingctx, x):
+    """The IEEE-754 bits of the float64 ``x`` as an int64: one LLVM bitcast."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+    return types.int64(types.float64), codegen
 
 
 @njit(inline="always")
@@ -74,3 +94,79 @@ def exp(x):
     half = exponent >> 1
     result = (p * _power_of_two(half)) * _power_of_two(exponent - half)
     return result if x == x else x  # noqa: PLR0124 (x != x only for NaN, which stays NaN)
+
+
+_SQRT_HALF_BITS = 0x3FE6A09E667F3BCD  # bits of sqrt(1/2) rounded down: the mantissa range starts here
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+_TWO_TO_54 = 18014398509481984.0
+
+
+@njit(inline="always")
+def log(x):
+    """ln x for a float64 ``x``, within about one ulp, vectorisable (module docstring).
+
+    As ``math.log`` except that it returns instead of raising: -inf at 0, NaN below 0 and
+    for NaN, inf at inf.
+    """
+    subnormal = x < _SMALLEST_NORMAL
+    scaled = x * _TWO_TO_54 if subnormal else x
+    bits = _bits_of_float(scaled)
+    k = (bits - _SQRT_HALF_BITS) >> _MANTISSA_BITS  # the exponent that puts m in [sqrt(1/2), sqrt(2))
+    m = _float_from_bits(bits - (k << _MANTISSA_BITS))
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    p = 2.0 / 23.0
+    p = p * z + 2.0 / 21.0
+    p = p * z + 2.0 / 19.0
+    p = p * z + 2.0 / 17.0
+    p = p * z + 2.0 / 15.0
+    p = p * z + 2.0 / 13.0
+    p = p * z + 2.0 / 11.0
+    p = p * z + 2.0 / 9.0
+    p = p * z + 2.0 / 7.0
+    p = p * z + 2.0 / 5.0
+    p = p * z + 2.0 / 3.0
+    exponent = float(k) - (54.0 if subnormal else 0.0)
+    # ln m = 2s + s z p, with 2s = f - f s: f is exact, so only the small terms are rounded
+    result = exponent * _LN2_HIGH + (f - (f * s - (s * z * p + exponent * _LN2_LOW)))
+    result = result if x > 0.0 else (-np.inf if x == 0.0 else np.nan)
+    return result if x < np.inf else x  # inf stays inf, NaN stays NaN
+
+
+_HALF_PI = 1.5707963267948966
+
+
+@njit(inline="always")
+def cos_sin_of_turns(u):
+    """(cos 2 pi u, sin 2 pi u) for a float64 ``u`` in turns with |u| < 2^50, each within about one ulp
+    of 1, vectorisable (module docstring)."""
+    quarter_turns = 4.0 * u
+    nearest = (quarter_turns + _ROUNDING_SHIFT) - _ROUNDING_SHIFT
+    theta = (quarter_turns - nearest) * _HALF_PI  # in [-pi/4, pi/4]
+    quadrant = np.int64(nearest) & 3
+    z = theta * theta
+    s = -1.0 / 355687428096000.0
+    s = s * z + 1.0 / 1307674368000.0
+    s = s * z - 1.0 / 6227020800.0
+    s = s * z + 1.0 / 39916800.0
+    s = s * z - 1.0 / 362880.0
+    s = s * z + 1.0 / 5040.0
+    s = s * z - 1.0 / 120.0
+    s = s * z + 1.0 / 6.0
+    sine = theta - theta * z * s
+    c = 1.0 / 6402373705728000.0
+    c = c * z - 1.0 / 20922789888000.0
+    c = c * z + 1.0 / 87178291200.0
+    c = c * z - 1.0 / 479001600.0
+    c = c * z + 1.0 / 3628800.0
+    c = c * z - 1.0 / 40320.0
+    c = c * z + 1.0 / 720.0
+    c = c * z - 1.0 / 24.0
+    c = c * z + 0.5
+    cosine = 1.0 - z * c
+    # rotation by quadrant * 90 degrees as selects and signs: chains of conditionals keep LLVM from vectorising
+    odd = (quadrant & 1) == 1
+    cos_sign = -1.0 if ((quadrant + 1) & 2) == 2 else 1.0
+    sin_sign = -1.0 if (quadrant & 2) == 2 else 1.0
+    return cos_sign * (sine if odd else cosine), sin_sign * (cosine if odd else sine)

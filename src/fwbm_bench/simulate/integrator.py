@@ -258,7 +258,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
              for lo, hi in _tile_bounds(batch, history[..., 0].nbytes, model.has_batch_form)]
     if model.has_batch_form:
         for tile in tiles:
-            tile.network_work = network_work(len(model.state_variables), n_regions, tile.hi - tile.lo, noise_slot,
+            tile.network_work = network_work(len(model.state_variables), n_regions, tile.hi - tile.lo,
                                              lower, upper, tile.global_params)
     kept = [] if keep_outputs else None
     head, step0, done = 0, 0, 0

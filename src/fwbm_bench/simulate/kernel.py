@@ -26,7 +26,7 @@ from fwbm_bench.simulate.primitives import (
     next_input_change,
     write_history,
 )
-from fwbm_bench.simulate.random import LAYER_EDGES, LAYER_RATIOS, next_normal
+from fwbm_bench.simulate.random import fill_step_normals, step_normal_work
 
 __all__ = ["EULER", "HEUN", "integrate_chunk"]
 
@@ -59,8 +59,8 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     """``n_steps`` of the network; returns the new ring-buffer head.
 
     Per region and batch element, with h = dt / time_unit and noise
-    g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn once per step from element b's
-    stream ``rng_state[:, b]`` in the order (step, region, noisy variable); simulate.random):
+    g = amplitude[v, i, b] sqrt(h) xi (xi standard normal, drawn at the start of each step from
+    element b's stream ``rng_state[:, b]`` in the order (noisy variable, region); simulate.random):
     Euler-Maruyama x' = x + h f(x) + g; stochastic Heun (additive noise)
     x~ = x + h f(x) + g, x' = x + h (f(x) + f(x~)) / 2 + g.
     Ornstein-Uhlenbeck (coloured) noise, if ``noise_decay`` >= 0: ``colored`` (n_noise, N, B)
@@ -99,6 +99,11 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     drift = np.empty(n_state)
     drift_predicted = np.empty(n_state)
     kicks = np.empty(n_state)
+    n_noise = 0
+    for v in range(n_state):
+        n_noise = max(n_noise, noise_slot[v] + 1)
+    normal_work = step_normal_work(n_noise, n_regions, batch)
+    normals = normal_work[0]
     h = dt / time_unit_ms
     white = noise_decay < 0.0
     kick_scale = noise_amplitude * (np.sqrt(h) if white else h)
@@ -136,8 +141,10 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 next_change = next_input_change(step0 + t, pulse_windows)
             if t % decimation == 0:
                 out_row = out[t // decimation]
+            if n_noise > 0:
+                fill_step_normals(rng_state, normal_work)
             if network_work is not None:  # a type test: numba compiles only the branch a model uses
-                network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, rng_state, noise_slot,
+                network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, normals, noise_slot,
                              kick_scale, white, colored, noise_decay, noise_scale, bounded, network_work, out_row,
                              weight)
             else:
@@ -150,12 +157,12 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                             slot = noise_slot[v]
                             kick = 0.0
                             if slot >= 0:
-                                normal = next_normal(rng_state, b, LAYER_EDGES, LAYER_RATIOS)
                                 if white:
-                                    kick = kick_scale[v, i, b] * normal
+                                    kick = kick_scale[v, i, b] * normals[slot, i, b]
                                 else:
                                     kick = kick_scale[v, i, b] * colored[slot, i, b]
-                                    colored[slot, i, b] = colored[slot, i, b] * noise_decay + noise_scale * normal
+                                    colored[slot, i, b] = (colored[slot, i, b] * noise_decay
+                                                           + noise_scale * normals[slot, i, b])
                             kicks[v] = kick
                             predicted[v] = x[v] + h * drift[v] + kick
                             if bounded:

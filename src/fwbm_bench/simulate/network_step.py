@@ -3,9 +3,10 @@
 :func:`fwbm_bench.simulate.kernel.integrate_chunk` takes a step one region and one batch
 element at a time through the model's scalar functions, unless the model also registered
 batch forms (``models.base.node_drift_batch``). Then each step runs here in three passes over
-every region and element: the normals, the model's drift and outputs, the update. The last two
-are loops whose innermost index runs over contiguous memory (batch elements, or regions and
-elements), which LLVM turns into SIMD code; the first vectorises the generators' arithmetic.
+every region and element, after the step's normals (``random.fill_step_normals``, shared with
+the scalar path): the model's drift and outputs, then the update. Both are loops whose
+innermost index runs over contiguous memory (batch elements, or regions and elements), which
+LLVM turns into SIMD code.
 The passes are called once per step, not once per region: numba reference-counts every array
 handed to a function, and per-region calls cost more than the arithmetic they saved.
 
@@ -20,20 +21,15 @@ import numpy as np
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
 from fwbm_bench.simulate.primitives import HEUN, clip
-from fwbm_bench.simulate.random import fill_step_normals
 
 
 @njit
-def network_work(n_state, n_regions, batch, noise_slot, lower, upper, global_params):
+def network_work(n_state, n_regions, batch, lower, upper, global_params):
     """Scratch arrays of :func:`network_step` for (n_state, N, B); B = 0 gives empty ones.
 
-    Returns (normals (n_noise, N, B), raw (B,) uint64, predicted, drift, drift_predicted,
-    kicks (n_state, N, B), lower, upper (n_state, N, B): the bounds broadcast over the batch,
+    Returns (predicted, drift, drift_predicted, kicks (n_state, N, B), lower, upper (n_state, N, B): the bounds broadcast over the batch,
     params_by_region (P, N): for B = 1, the parameters repeated for every region).
     """
-    n_noise = 0
-    for v in range(n_state):
-        n_noise = max(n_noise, noise_slot[v] + 1)
     low = np.empty((n_state, n_regions, batch))
     high = np.empty((n_state, n_regions, batch))
     for v in range(n_state):
@@ -46,8 +42,7 @@ def network_work(n_state, n_regions, batch, noise_slot, lower, upper, global_par
     for p in range(n_params):
         for i in range(params_by_region.shape[1]):
             params_by_region[p, i] = global_params[p, 0]
-    return (np.empty((n_noise, n_regions, batch)), np.empty(batch, dtype=np.uint64),
-            np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)),
+    return (np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)),
             np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)), low, high,
             params_by_region)
 
@@ -71,18 +66,18 @@ def _presented(state, coupling, ext, global_params, node_params, params_by_regio
 
 
 @njit
-def network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, rng_state, noise_slot,
+def network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, normals, noise_slot,
                  kick_scale, white, colored, noise_decay, noise_scale, bounded, work, out_row, weight):
     """Advance ``state`` (n_state, N, B) by one step of size ``h`` (model time units) in place.
 
     The arguments are those of :func:`fwbm_bench.simulate.kernel.integrate_chunk` (its
-    docstring gives the scheme and the noise); ``work`` comes from :func:`network_work`.
+    docstring gives the scheme and the noise), except ``normals`` (n_noise, N, B), the step's
+    standard normals; ``work`` comes from :func:`network_work`.
     """
-    normals, raw, predicted, drift, drift_predicted, kicks, lower, upper, params_by_region = work
+    predicted, drift, drift_predicted, kicks, lower, upper, params_by_region = work
     n_state, n_regions, batch = state.shape
     n_noise = normals.shape[0]
     size = n_regions * batch
-    fill_step_normals(rng_state, normals, raw)
     single = batch == 1
     seen_state, seen_coupling, seen_ext, seen_params, seen_node_params = _presented(
         state, coupling, ext, global_params, node_params, params_by_region)
@@ -96,6 +91,8 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
                                           upper.reshape(n_state, size))
     flat_normals = normals.reshape(n_noise, size)
     flat_colored = colored.reshape(colored.shape[0], size)
+    heun = scheme == HEUN
+    first_stage = flat_predicted if heun else flat_state  # Euler: the first stage is the step
     for v in range(n_state):
         slot = noise_slot[v]
         if slot >= 0 and white:
@@ -112,8 +109,8 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
             value = flat_state[v, k] + h * flat_drift[v, k] + flat_kicks[v, k]
             if bounded:
                 value = clip(value, flat_lower[v, k], flat_upper[v, k])
-            flat_predicted[v, k] = value
-    if scheme == HEUN:
+            first_stage[v, k] = value
+    if heun:
         node_drift_batch(tag, _regions_as_batch(predicted) if single else predicted, seen_coupling, seen_ext,
                          seen_params, seen_node_params,
                          _regions_as_batch(drift_predicted) if single else drift_predicted)
@@ -124,7 +121,3 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
                 if bounded:
                     value = clip(value, flat_lower[v, k], flat_upper[v, k])
                 flat_state[v, k] = value
-    else:
-        for v in range(n_state):
-            for k in range(size):
-                flat_state[v, k] = flat_predicted[v, k]

@@ -5,44 +5,30 @@ generators", ACM Trans Math Softw 47:36), 256 bits of state per stream, seeded f
 element's seed through SplitMix64 as its authors recommend. The upper 53 bits of each 64-bit
 output make a uniform double.
 
-Normals: the ziggurat method of Marsaglia & Tsang (2000, J Stat Softw 5(8)) with 128 layers
-in the form of Doornik (2004, "An improved ziggurat method to generate normal random
-samples"), which takes the layer index and the uniform from *different* bits of the draw
-(Marsaglia & Tsang's original reused them, which correlates successive values). About 97 %
-of draws cost one generator call, one multiply and one comparison.
+Normals: the Box-Muller transform (Box & Muller 1958, Ann Math Stat 29:610): two uniforms
+u1 in (0, 1] and u2 in [0, 1) give the independent standard normals sqrt(-2 ln u1) cos(2 pi u2)
+and sqrt(-2 ln u1) sin(2 pi u2). The transform has no branches and no table lookups, so it
+runs in SIMD code across streams and draws (``models.vector_math``'s log and cosine/sine);
+Doornik's ziggurat, which this replaced (its table lookups and rare slow path stay scalar),
+cost 3.5-4 ns per normal; this costs 2-2.5 ns at batch 1 and 16 and 1.7 ns at batch 32
+(docs/performance.md). With 53-bit uniforms the largest |value| is
+sqrt(2 ln 2^54) = 8.65, beyond which a normal falls with probability 1e-17.
 
-Drawing in the loop, rather than filling a noise array with NumPy before it, saves about
-20 ns per region and step (two normals from NumPy's PCG64 ziggurat plus the memory pass) and
-the noise array itself. Each element's stream is consumed in a fixed order (step, region,
-noisy variable), so its trajectory does not depend on the batch it runs in or on chunking.
+Order of consumption: a simulation step needs M normals per element, one per noisy variable
+and region, in the order (variable, region). It takes P = ceil(M / 2) pairs of outputs from
+the element's stream; the cosines of the pairs are draws 0 .. P - 1, their sines draws
+P .. M - 1 (an odd M drops the last sine). So the transform writes straight into the step's
+normals, with no shuffle. An element's trajectory does not depend on the batch it runs in, on
+chunking, or on which path of the time loop runs it, and :func:`simulation_noise` reproduces
+the draws for reference implementations.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from fwbm_bench._numba import njit
-
-N_LAYERS = 128
-_TAIL_START = 3.442619855899  # r: where the base layer's tail begins (128 layers)
-_LAYER_AREA = 9.91256303526217e-3  # v: area of every layer and of the base strip plus tail
-
-
-def _ziggurat_tables():
-    """Layer edges x[0..128] (x[0] = v / f(r), x[1] = r, x[128] = 0) and ratios x[i+1] / x[i]."""
-    edges = np.zeros(N_LAYERS + 1)
-    density_at_edge = math.exp(-0.5 * _TAIL_START * _TAIL_START)
-    edges[0] = _LAYER_AREA / density_at_edge
-    edges[1] = _TAIL_START
-    for layer in range(2, N_LAYERS):
-        edges[layer] = math.sqrt(-2.0 * math.log(_LAYER_AREA / edges[layer - 1] + density_at_edge))
-        density_at_edge = math.exp(-0.5 * edges[layer] * edges[layer])
-    return edges, edges[1:] / edges[:-1]
-
-
-LAYER_EDGES, LAYER_RATIOS = _ziggurat_tables()
+from fwbm_bench.models.vector_math import cos_sin_of_turns, log
 
 _SPLITMIX_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _SPLITMIX_M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -69,9 +55,8 @@ def seed_streams(seeds) -> np.ndarray:
 
 
 @njit(inline="always")
-def next_uint64(state, b):
-    """xoshiro256++: the next 64-bit output of stream ``b`` of ``state`` (4, B), advanced in place."""
-    s0, s1, s2, s3 = state[0, b], state[1, b], state[2, b], state[3, b]
+def _xoshiro(s0, s1, s2, s3):
+    """xoshiro256++ on the state words: (output, new s0, s1, s2, s3)."""
     total = s0 + s3
     result = ((total << np.uint64(23)) | (total >> np.uint64(41))) + s0
     t = s1 << np.uint64(17)
@@ -81,93 +66,91 @@ def next_uint64(state, b):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    state[0, b], state[1, b], state[2, b], state[3, b] = s0, s1, s2, s3
+    return result, s0, s1, s2, s3
+
+
+@njit(inline="always")
+def next_uint64(state, b):
+    """xoshiro256++: the next 64-bit output of stream ``b`` of ``state`` (4, B), advanced in place."""
+    result, state[0, b], state[1, b], state[2, b], state[3, b] = _xoshiro(state[0, b], state[1, b], state[2, b],
+                                                                          state[3, b])
     return result
 
 
 @njit(inline="always")
-def next_uniform(state, b):
-    """A uniform double in (0, 1) from stream ``b`` (upper 53 bits, offset by half a step)."""
-    return (float(next_uint64(state, b) >> np.uint64(11)) + 0.5) * _TO_UNIT
-
-
-@njit(inline="always")
-def _normal_tail(state, b, negative):
-    """A normal draw beyond r = 3.44 (Marsaglia 1964 tail method), with the given sign."""
-    while True:
-        x = math.log(next_uniform(state, b)) / _TAIL_START
-        y = math.log(next_uniform(state, b))
-        if -2.0 * y >= x * x:
-            return x - _TAIL_START if negative else _TAIL_START - x
-
-
-@njit(inline="always")
-def _normal_slow_path(state, b, edges, ratios, layer, u):
-    """The rare draws (~2.8 %) outside a layer's inner rectangle: wedge test or tail, then retry."""
-    while True:
-        if layer == 0:
-            return _normal_tail(state, b, u < 0.0)
-        x = u * edges[layer]
-        outer = math.exp(-0.5 * (edges[layer] * edges[layer] - x * x))
-        inner = math.exp(-0.5 * (edges[layer + 1] * edges[layer + 1] - x * x))
-        if inner + next_uniform(state, b) * (outer - inner) < 1.0:
-            return x
-        bits = next_uint64(state, b)
-        layer = np.int64(bits & np.uint64(N_LAYERS - 1))
-        u = 2.0 * (float(bits >> np.uint64(11)) * _TO_UNIT) - 1.0
-        if abs(u) < ratios[layer]:
-            return u * edges[layer]
-
-
-@njit(inline="always")
-def next_normal(state, b, edges, ratios):
-    """A standard normal draw from stream ``b``; ``edges``, ``ratios``: LAYER_EDGES, LAYER_RATIOS."""
-    bits = next_uint64(state, b)
-    layer = np.int64(bits & np.uint64(N_LAYERS - 1))
-    u = 2.0 * (float(bits >> np.uint64(11)) * _TO_UNIT) - 1.0
-    if abs(u) < ratios[layer]:
-        return u * edges[layer]
-    return _normal_slow_path(state, b, edges, ratios, layer, u)
+def box_muller(radius_bits, angle_bits):
+    """Two standard normals (cosine, sine) from two outputs of a stream (module docstring)."""
+    u1 = (float(radius_bits >> np.uint64(11)) + 0.5) * _TO_UNIT  # in (0, 1]: the logarithm stays finite
+    u2 = float(angle_bits >> np.uint64(11)) * _TO_UNIT
+    radius = np.sqrt(-2.0 * log(u1))
+    cosine, sine = cos_sin_of_turns(u2)
+    return radius * cosine, radius * sine
 
 
 @njit
-def fill_step_normals(state, normals, raw):
-    """``normals[slot, i, b]`` (n_noise, N, B): one step's standard normals of every stream of ``state`` (4, B).
+def step_normal_work(n_noise, n_regions, batch):
+    """Scratch of :func:`fill_step_normals` for (n_noise, N, B): (normals (n_noise, N, B); the same
+    memory flat, as draws 0 .. P - 1 (P B,) and the rest; radius_bits, angle_bits (P B,) uint64),
+    M = n_noise N draws and P = ceil(M / 2) pairs per step; draw m of element b at m B + b, pair
+    p's outputs at p B + b. (Views made once: a reshape in the step costs a runtime call per array.)"""
+    flat = np.empty(n_noise * n_regions * batch)
+    size = (n_noise * n_regions + 1) // 2 * batch
+    return (flat.reshape((n_noise, n_regions, batch)), flat[:size], flat[size:], np.empty(size, dtype=np.uint64),
+            np.empty(size, dtype=np.uint64))
 
-    Stream b gives the values of :func:`next_normal` in the order (region i, then slot), as
-    the time loop's scalar path draws them. Per (i, slot) two passes: the streams' next outputs
-    into ``raw`` (B,) uint64 scratch, a loop that vectorises across streams; then the ziggurat
-    per stream (LLVM does not vectorise its table lookups). A draw outside its layer's inner
-    rectangle takes further values from its own stream only, so each stream is consumed as by
-    ``next_normal`` and its values do not depend on the batch. One call per step: numba
-    reference-counts the arrays handed to every call, which per region would cost more than
-    the vector arithmetic saves.
+
+@njit(inline="always")
+def _draw_pairs_of_one_stream(state, b, radius_bits, angle_bits):
+    """The next pairs of outputs of stream ``b`` of a batch of one into ``radius_bits``, ``angle_bits``,
+    with the state in registers (one stream gives nothing to vectorise across)."""
+    s0, s1, s2, s3 = state[0, b], state[1, b], state[2, b], state[3, b]
+    for p in range(radius_bits.shape[0]):
+        radius_bits[p], s0, s1, s2, s3 = _xoshiro(s0, s1, s2, s3)
+        angle_bits[p], s0, s1, s2, s3 = _xoshiro(s0, s1, s2, s3)
+    state[0, b], state[1, b], state[2, b], state[3, b] = s0, s1, s2, s3
+
+
+@njit
+def fill_step_normals(state, work):
+    """One step's standard normals of every stream of ``state`` (4, B) into ``work[0]``
+    ``normals[slot, i, b]`` (n_noise, N, B); ``work`` from :func:`step_normal_work`.
+
+    Two passes: the streams' outputs, pair by pair (vectorised across streams; one stream keeps
+    its state in registers); the Box-Muller transform of every pair of every stream, one SIMD
+    loop writing cosines to the first P draws and sines to the rest (module docstring).
     """
-    n_noise, n_regions, batch = normals.shape
-    if batch == 1:  # one stream: nothing to vectorise
-        for i in range(n_regions):
-            for slot in range(n_noise):
-                normals[slot, i, 0] = next_normal(state, 0, LAYER_EDGES, LAYER_RATIOS)
-        return
-    for i in range(n_regions):
-        for slot in range(n_noise):
+    normals, first_draws, last_draws, radius_bits, angle_bits = work
+    batch = normals.shape[2]
+    if batch == 1:
+        _draw_pairs_of_one_stream(state, 0, radius_bits, angle_bits)
+    else:
+        for p in range(radius_bits.shape[0] // batch):
             for b in range(batch):
-                raw[b] = next_uint64(state, b)
-            for b in range(batch):
-                bits = raw[b]
-                layer = np.int64(bits & np.uint64(N_LAYERS - 1))
-                u = 2.0 * (float(bits >> np.uint64(11)) * _TO_UNIT) - 1.0
-                if abs(u) < LAYER_RATIOS[layer]:
-                    normals[slot, i, b] = u * LAYER_EDGES[layer]
-                else:
-                    normals[slot, i, b] = _normal_slow_path(state, b, LAYER_EDGES, LAYER_RATIOS, layer, u)
+                radius_bits[p * batch + b] = next_uint64(state, b)
+                angle_bits[p * batch + b] = next_uint64(state, b)
+    _transform_pairs(radius_bits, angle_bits, first_draws, last_draws)
+
+
+@njit(inline="always")
+def _transform_pairs(radius_bits, angle_bits, cosines, sines):
+    """The Box-Muller values of the pairs (P B,) into ``cosines`` (P B,) and ``sines`` (M B - P B,):
+    two arrays, not offsets into one, so that LLVM can prove the stores independent and vectorise."""
+    n_sines = sines.shape[0]
+    for k in range(n_sines):
+        cosines[k], sines[k] = box_muller(radius_bits[k], angle_bits[k])
+    for k in range(n_sines, cosines.shape[0]):  # an odd number of draws per element: the last sines are dropped
+        cosines[k] = box_muller(radius_bits[k], angle_bits[k])[0]
 
 
 @njit
 def fill_normals(state, b, out):
-    """Fill the 1-D array ``out`` with standard normal draws from stream ``b``."""
-    for k in range(out.shape[0]):
-        out[k] = next_normal(state, b, LAYER_EDGES, LAYER_RATIOS)
+    """Fill the 1-D array ``out`` with the next standard normals of stream ``b``, as one step of
+    ``out.size`` draws takes them (module docstring)."""
+    n_pairs = (out.shape[0] + 1) // 2
+    radius_bits = np.empty(n_pairs, dtype=np.uint64)
+    angle_bits = np.empty(n_pairs, dtype=np.uint64)
+    _draw_pairs_of_one_stream(state, b, radius_bits, angle_bits)
+    _transform_pairs(radius_bits, angle_bits, out[:n_pairs], out[n_pairs:])
 
 
 def standard_normals(seeds, n: int) -> np.ndarray:
@@ -182,8 +165,12 @@ def standard_normals(seeds, n: int) -> np.ndarray:
 def simulation_noise(seed: int, n_steps: int, n_noisy: int, n_regions: int) -> np.ndarray:
     """The white-noise draws a simulation with this seed uses, (n_steps, n_noisy, N).
 
-    The time loop takes them from the element's stream in the order (step, region, noisy
-    variable); this reproduces them for independent reference implementations (tests).
+    The time loop takes them from the element's stream step by step, in the order (noisy
+    variable, region) within a step (module docstring); this reproduces them for independent
+    reference implementations (tests).
     """
-    draws = standard_normals([seed], n_steps * n_regions * n_noisy)[0]
-    return draws.reshape(n_steps, n_regions, n_noisy).transpose(0, 2, 1)
+    state = seed_streams([seed])
+    noise = np.empty((n_steps, n_noisy, n_regions))
+    for step in range(n_steps):
+        fill_normals(state, 0, noise[step].reshape(-1))
+    return noise
