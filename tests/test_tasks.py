@@ -57,16 +57,17 @@ def test_task_conformance(name, hcp_connectome):
 
 def test_stimulus_information_travels_through_the_connectome(hcp_connectome):
     """G = 0: readout regions get no input and their decoded choices are at chance; coupled:
-    accuracy rises with coherence (acceptance 3 of issue #5)."""
-    task = get_task("perceptual_decision", trials_per_condition=20)
+    accuracy rises with coherence (acceptance 3 of issue #5). 40 trials per condition: with 20,
+    the coupled top-coherence accuracy (about 0.8) fell below 0.7 in one noise realisation of five."""
+    task = get_task("perceptual_decision", trials_per_condition=40)
     model = get_model("rww_ei")
     kwargs = {"seed_parts": ("contract",), "dt_ms": 1.0, "conduction_speed_m_per_s": 10.0}
     uncoupled = np.array(task.run(model, hcp_connectome, {"G": 0.0}, **kwargs)["decoded"]["p_correct"])
     coupled = np.array(task.run(model, hcp_connectome, {"G": 0.3}, **kwargs)["decoded"]["p_correct"])
-    n_trials = 2 * 20 * len(uncoupled)
+    n_trials = 2 * 40 * len(uncoupled)
     assert abs(uncoupled.mean() - 0.5) < 3 * 0.5 / np.sqrt(n_trials)  # within 3 SD of chance
     assert uncoupled[-1] < 0.75
-    assert coupled[-1] >= 0.7 and coupled[-1] > coupled[0] + 0.15  # 40 trials: chance gives 0.5 +- 0.08
+    assert coupled[-1] >= 0.7 and coupled[-1] > coupled[0] + 0.15  # 80 trials: chance gives 0.5 +- 0.056
 
 
 def test_whole_brain_selective_circuits_decide_like_the_monkeys(hcp_connectome):

@@ -43,8 +43,14 @@ def weibull_psychometric(coherence_pct, alpha_pct: float, beta: float) -> np.nda
     return 1.0 - 0.5 * np.exp(-((c / alpha_pct) ** beta))
 
 
+_WEIBULL_LOG_BOUNDS = [(np.log(1e-2), np.log(1e4)), (np.log(0.05), np.log(50.0))]  # alpha in %, beta
+
+
 def weibull_fit(coherence_pct, n_correct, n_trials) -> tuple[float, float]:
     """Maximum-likelihood Weibull (alpha in %, beta) from counts per coherence; 0 % is excluded.
+
+    The search is bounded to alpha in [0.01, 10^4] % and beta in [0.05, 50]: choices at chance
+    give alpha = 10^4 % (no coherence in range is discriminated), not an overflow.
 
     On Roitman & Shadlen's pooled counts this gives alpha = 7.39 %, beta = 1.29
     (literature.md section 1; Wong & Wang 2006 quote 7.4 % and 1.3).
@@ -64,7 +70,8 @@ def weibull_fit(coherence_pct, n_correct, n_trials) -> tuple[float, float]:
         p = np.clip(weibull_psychometric(c, alpha, beta), _P_FLOOR, 1 - _P_FLOOR)
         return -float(np.sum(k * np.log(p) + (n - k) * np.log(1 - p)))
 
-    best = minimize(negative_log_likelihood, np.log([7.0, 1.3]), method="Nelder-Mead",
+    # a box in log space: a curve at chance sends alpha towards infinity, where exp would overflow
+    best = minimize(negative_log_likelihood, np.log([7.0, 1.3]), method="Nelder-Mead", bounds=_WEIBULL_LOG_BOUNDS,
                     options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
     alpha, beta = np.exp(best.x)
     return float(alpha), float(beta)

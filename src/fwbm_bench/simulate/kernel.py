@@ -16,7 +16,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
-from fwbm_bench.simulate.network_step import network_step
+from fwbm_bench.simulate.network_step import network_step, network_views
 from fwbm_bench.simulate.primitives import (
     EULER,
     HEUN,
@@ -122,6 +122,9 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
         for position in range(n_slots):
             write_history(history, position, n_slots, values)
     out_row = out[0]
+    if network_work is not None:
+        views = network_views(state, coupling, ext, global_params, node_params, normals, kick_scale, colored,
+                              network_work)
     t = 0
     while t < n_steps:
         n_block = min(block_steps, n_steps - t)
@@ -144,8 +147,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
             if n_noise > 0:
                 fill_step_normals(rng_state, normal_work)
             if network_work is not None:  # a type test: numba compiles only the branch a model uses
-                network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, normals, noise_slot,
-                             kick_scale, white, colored, noise_decay, noise_scale, bounded, network_work, out_row,
+                network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_scale, bounded, out_row,
                              weight)
             else:
                 for i in range(n_regions):

@@ -7,8 +7,9 @@ every region and element, after the step's normals (``random.fill_step_normals``
 the scalar path): the model's drift and outputs, then the update. Both are loops whose
 innermost index runs over contiguous memory (batch elements, or regions and elements), which
 LLVM turns into SIMD code.
-The passes are called once per step, not once per region: numba reference-counts every array
-handed to a function, and per-region calls cost more than the arithmetic they saved.
+The passes run once per step, not once per region, inlined into the time loop, on array views
+made once per chunk: numba reference-counts every array handed to a function, and a reshape
+is a runtime call; per step, these cost a single simulation a third of its time.
 
 Bit-identical to the scalar path: the same expressions in the same order per element, and
 each element's stream consumed in the same order (region, then noisy variable).
@@ -27,8 +28,9 @@ from fwbm_bench.simulate.primitives import HEUN, clip
 def network_work(n_state, n_regions, batch, lower, upper, global_params):
     """Scratch arrays of :func:`network_step` for (n_state, N, B); B = 0 gives empty ones.
 
-    Returns (predicted, drift, drift_predicted, kicks (n_state, N, B), lower, upper (n_state, N, B): the bounds broadcast over the batch,
-    params_by_region (P, N): for B = 1, the parameters repeated for every region).
+    Returns (predicted, drift, drift_predicted, kicks (n_state, N, B), lower, upper (n_state, N, B):
+    the bounds broadcast over the batch, params_by_region (P, N): for B = 1, the parameters
+    repeated for every region).
     """
     low = np.empty((n_state, n_regions, batch))
     high = np.empty((n_state, n_regions, batch))
@@ -66,31 +68,44 @@ def _presented(state, coupling, ext, global_params, node_params, params_by_regio
 
 
 @njit
-def network_step(tag, scheme, h, state, coupling, ext, global_params, node_params, normals, noise_slot,
-                 kick_scale, white, colored, noise_decay, noise_scale, bounded, work, out_row, weight):
-    """Advance ``state`` (n_state, N, B) by one step of size ``h`` (model time units) in place.
-
-    The arguments are those of :func:`fwbm_bench.simulate.kernel.integrate_chunk` (its
-    docstring gives the scheme and the noise), except ``normals`` (n_noise, N, B), the step's
-    standard normals; ``work`` comes from :func:`network_work`.
+def network_views(state, coupling, ext, global_params, node_params, normals, kick_scale, colored, work):
+    """The arrays of :func:`network_step` as it reads them, made once per chunk (a reshape inside
+    the step would cost a runtime call per array and step): first as the model's batch forms see
+    them (:func:`_presented`; state, coupling, ext, parameters, node parameters, drift, predicted
+    state, predicted drift), then flat (n, N B) for the update loops (state, drift, predicted,
+    kicks, predicted drift, noise scale, lower and upper bounds, normals, coloured noise).
+    ``work`` comes from :func:`network_work`; the other arguments are integrate_chunk's.
     """
     predicted, drift, drift_predicted, kicks, lower, upper, params_by_region = work
     n_state, n_regions, batch = state.shape
-    n_noise = normals.shape[0]
     size = n_regions * batch
     single = batch == 1
     seen_state, seen_coupling, seen_ext, seen_params, seen_node_params = _presented(
         state, coupling, ext, global_params, node_params, params_by_region)
-    node_drift_observe_batch(tag, seen_state, seen_coupling, seen_ext, seen_params, seen_node_params,
-                             _regions_as_batch(drift) if single else drift,
-                             _regions_as_batch(out_row) if single else out_row, weight)
-    flat_state, flat_drift, flat_predicted, flat_kicks = (state.reshape(n_state, size), drift.reshape(n_state, size),
-                                                          predicted.reshape(n_state, size),
-                                                          kicks.reshape(n_state, size))
-    flat_scale, flat_lower, flat_upper = (kick_scale.reshape(n_state, size), lower.reshape(n_state, size),
-                                          upper.reshape(n_state, size))
-    flat_normals = normals.reshape(n_noise, size)
-    flat_colored = colored.reshape(colored.shape[0], size)
+    return (seen_state, seen_coupling, seen_ext, seen_params, seen_node_params,
+            _regions_as_batch(drift) if single else drift, _regions_as_batch(predicted) if single else predicted,
+            _regions_as_batch(drift_predicted) if single else drift_predicted,
+            state.reshape(n_state, size), drift.reshape(n_state, size), predicted.reshape(n_state, size),
+            kicks.reshape(n_state, size), drift_predicted.reshape(n_state, size), kick_scale.reshape(n_state, size),
+            lower.reshape(n_state, size), upper.reshape(n_state, size), normals.reshape(normals.shape[0], size),
+            colored.reshape(colored.shape[0], size))
+
+
+@njit(inline="always")
+def network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_scale, bounded, out_row, weight):
+    """Advance the state (n_state, N, B) by one step of size ``h`` (model time units) in place.
+
+    ``views`` comes from :func:`network_views` (the step's normals already drawn into them); the
+    other arguments are those of :func:`fwbm_bench.simulate.kernel.integrate_chunk`, whose
+    docstring gives the scheme and the noise. Inlined into the time loop: as a call, its ~20
+    array arguments cost numba's atomic reference counting on every step.
+    """
+    (seen_state, seen_coupling, seen_ext, seen_params, seen_node_params, seen_drift, seen_predicted,
+     seen_drift_predicted, flat_state, flat_drift, flat_predicted, flat_kicks, flat_drift_predicted, flat_scale,
+     flat_lower, flat_upper, flat_normals, flat_colored) = views
+    n_state, size = flat_state.shape
+    node_drift_observe_batch(tag, seen_state, seen_coupling, seen_ext, seen_params, seen_node_params, seen_drift,
+                             _regions_as_batch(out_row) if out_row.shape[2] == 1 else out_row, weight)
     heun = scheme == HEUN
     first_stage = flat_predicted if heun else flat_state  # Euler: the first stage is the step
     for v in range(n_state):
@@ -111,10 +126,8 @@ def network_step(tag, scheme, h, state, coupling, ext, global_params, node_param
                 value = clip(value, flat_lower[v, k], flat_upper[v, k])
             first_stage[v, k] = value
     if heun:
-        node_drift_batch(tag, _regions_as_batch(predicted) if single else predicted, seen_coupling, seen_ext,
-                         seen_params, seen_node_params,
-                         _regions_as_batch(drift_predicted) if single else drift_predicted)
-        flat_drift_predicted = drift_predicted.reshape(n_state, size)
+        node_drift_batch(tag, seen_predicted, seen_coupling, seen_ext, seen_params, seen_node_params,
+                         seen_drift_predicted)
         for v in range(n_state):
             for k in range(size):
                 value = flat_state[v, k] + 0.5 * h * (flat_drift[v, k] + flat_drift_predicted[v, k]) + flat_kicks[v, k]
