@@ -58,7 +58,8 @@ def test_task_conformance(name, hcp_connectome):
 def test_stimulus_information_travels_through_the_connectome(hcp_connectome):
     """G = 0: readout regions get no input and their decoded choices are at chance; coupled:
     accuracy rises with coherence (acceptance 3 of issue #5). 40 trials per condition: with 20,
-    the coupled top-coherence accuracy (about 0.8) fell below 0.7 in one noise realisation of five."""
+    the coupled top-coherence accuracy fell below 0.7 in two noise realisations of four (0.65 to
+    0.75); with 40 it was 0.77 to 0.85 in five."""
     task = get_task("perceptual_decision", trials_per_condition=40)
     model = get_model("rww_ei")
     kwargs = {"seed_parts": ("contract",), "dt_ms": 1.0, "conduction_speed_m_per_s": 10.0}
@@ -204,6 +205,15 @@ def test_rsa_recovers_the_hypothesis_that_generated_the_patterns(rng):
     assert np.allclose(np.diag(result["rdm"]), 0.0) and np.allclose(result["rdm"], np.array(result["rdm"]).T)
     unrelated = representational_similarity(rng.normal(size=(12, 16)), signed)
     assert abs(unrelated["rdm_vs_graded_coherence"]) < 0.4
+
+
+def test_weibull_fit_of_choices_at_chance_puts_alpha_beyond_the_coherences():
+    from fwbm_bench.metrics.behaviour import weibull_fit
+
+    # choices near chance, with a dip (a coupled rWW-EI run of 40 trials per coherence): the likelihood
+    # rises towards alpha -> infinity; the unbounded search overflowed exp (a warning, an error in the tests)
+    alpha, beta = weibull_fit([3.2, 6.4, 12.8, 25.6, 51.2], [26, 23, 22, 18, 26], [40] * 5)
+    assert np.isfinite(alpha) and alpha > 100.0 and np.isfinite(beta)
 
 
 def test_weibull_fit_reproduces_the_monkeys_published_fit():

@@ -2,7 +2,7 @@
 
 :func:`fwbm_bench.simulate.kernel.integrate_chunk` takes a step one region and one batch
 element at a time through the model's scalar functions, unless the model also registered
-batch forms (``models.base.node_drift_batch``). Then each step runs here in three passes over
+batch forms (``models.base.node_drift_batch``). Then each step runs here in two passes over
 every region and element, after the step's normals (``random.fill_step_normals``, shared with
 the scalar path): the model's drift and outputs, then the update. Both are loops whose
 innermost index runs over contiguous memory (batch elements, or regions and elements), which
@@ -11,8 +11,8 @@ The passes run once per step, not once per region, inlined into the time loop, o
 made once per chunk: numba reference-counts every array handed to a function, and a reshape
 is a runtime call; per step, these cost a single simulation a third of its time.
 
-Bit-identical to the scalar path: the same expressions in the same order per element, and
-each element's stream consumed in the same order (region, then noisy variable).
+Bit-identical to the scalar path: the same expressions in the same order per element, on the
+same normals (both paths draw a step's normals with the one call).
 """
 
 from __future__ import annotations
