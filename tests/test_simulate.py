@@ -8,10 +8,11 @@ import pytest
 
 from fwbm_bench._numba import njit
 from fwbm_bench.errors import ConfigError, InputError, SimulationError
+from fwbm_bench.models import MODELS
 from fwbm_bench.models.base import NodeModel, Parameter, register_node_functions
 from fwbm_bench.models.hopf import StuartLandau
 from fwbm_bench.models.rww_ei import ReducedWongWangEI
-from fwbm_bench.simulate import Stimulus, simulate
+from fwbm_bench.simulate import Stimulus, network_step, simulate
 from fwbm_bench.simulate.integrator import _edges_by_delay_class
 from fwbm_bench.simulate.primitives import gather_level, write_history
 
@@ -62,11 +63,11 @@ def test_dense_network_is_bit_identical_alone_in_a_batch_in_tiles_and_in_chunks(
 
 @pytest.mark.parametrize("scheme", ["euler", "heun"])
 @pytest.mark.parametrize("model", [ReducedWongWangEI, StuartLandau], ids=lambda m: m.name)
-@pytest.mark.parametrize("seeds", [[3], [8, 3, 5]], ids=["single", "batch"])
+@pytest.mark.parametrize("seeds", [[3], [8, 3, 5], list(range(45))], ids=["single", "batch", "rows"])
 def test_batch_forms_step_the_network_bit_identically_to_the_scalar_path(monkeypatch, model, scheme, seeds):
-    """simulate.network_step (SIMD across the batch, or across regions for one simulation) against
-    the per-element loop: same trajectories to the last bit, with delays, white and OU noise,
-    state bounds (rWW-EI) and a stimulus."""
+    """simulate.network_step (SIMD along rows of regions times elements) against the per-element
+    loop: same trajectories to the last bit, with delays, white and OU noise, state bounds
+    (rWW-EI) and a stimulus. 9 regions in a batch of 45 are seen as 3 rows of 3 regions."""
     assert model.has_batch_form
     rng = np.random.default_rng(11)
     weights = rng.random((9, 9)) * (rng.random((9, 9)) < 0.7)
@@ -223,26 +224,45 @@ def test_clip_has_python_min_max_semantics_including_nan_and_signed_zero():
             assert (np.isnan(ours) and np.isnan(python)) or (ours == python and np.signbit(ours) == np.signbit(python))
 
 
+@pytest.mark.parametrize(("n_regions", "batch", "expected"),
+                         [(80, 16, 8), (80, 32, 4), (80, 1, 80), (80, 128, 1), (68, 16, 17), (67, 16, 67), (9, 45, 3)])
+def test_rows_hold_the_fewest_regions_that_reach_the_minimum_width(n_regions, batch, expected):
+    assert network_step.regions_per_row(n_regions, batch) == expected
+    assert expected == n_regions or expected * batch >= network_step.MIN_ROW_WIDTH
+
+
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="checks x86 packed-double instructions")
-@pytest.mark.parametrize("model", [ReducedWongWangEI, StuartLandau], ids=lambda m: m.name)
-def test_batch_forms_compile_to_simd_code(model):
+@pytest.mark.parametrize("model", [MODELS[name] for name in MODELS if MODELS[name].has_batch_form],
+                         ids=lambda m: m.name)
+def test_batch_forms_compile_to_simd_code_that_rows_use(model):
     """The point of the batch forms: their loops become packed (SIMD) arithmetic. A call left in
-    the loop (math.exp, min/max, a scalar .view) silently turns them scalar again."""
+    the loop (math.exp, min/max, a scalar .view) silently turns them scalar again. LLVM also
+    guards its vector loop by a minimum trip count (network_step.regions_per_row): the rows the
+    loop presents must be at least that long, or the SIMD code is never run."""
     import re
 
-    from fwbm_bench.models.base import node_drift_batch
+    from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
 
     @njit(cache=False)
     def drift_all(tag, state, coupling, ext, global_params, node_params, dxdt):
         node_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt)
 
+    @njit(cache=False)
+    def drift_observe_all(tag, state, coupling, ext, global_params, node_params, dxdt, out_row):
+        node_drift_observe_batch(tag, state, coupling, ext, global_params, node_params, dxdt, out_row, 0.5)
+
     batch, n_regions = 16, 4
     params = model.resolve({}, batch)
     node_params, state = model.prepare(params, np.ones((n_regions, n_regions)) / n_regions)
-    drift_all(model.tag, state, np.zeros((2, n_regions, batch)), np.zeros((n_regions, batch)),
-              model.parameter_rows(params), node_params, np.empty(state.shape))
-    ir = drift_all.inspect_llvm(drift_all.signatures[0])
-    assert re.search(r"^vector\.body[\w.]*:", ir, re.MULTILINE), "LLVM did not vectorise the batch drift loop"
+    arrays = (model.tag, state, np.zeros((len(model.coupling_variables), n_regions, batch)),
+              np.zeros((n_regions, batch)), model.parameter_rows(params), node_params, np.empty(state.shape))
+    drift_all(*arrays)
+    drift_observe_all(*arrays, np.zeros((len(model.output_variables), n_regions, batch)))
+    for function in (drift_all, drift_observe_all):
+        ir = function.inspect_llvm(function.signatures[0])
+        assert re.search(r"^vector\.body[\w.]*:", ir, re.MULTILINE), f"LLVM did not vectorise {function.__name__}"
+        guards = [int(n) for n in re.findall(r"icmp ult i64 %arg\.state\.5\.2, (\d+)", ir)]
+        assert all(n <= network_step.MIN_ROW_WIDTH for n in guards), (function.__name__, guards)
 
 
 @njit(inline="always")

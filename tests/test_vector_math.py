@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from fwbm_bench.models.vector_math import cos_sin_of_turns, exp, log
+from fwbm_bench.models.vector_math import cos_sin_of_turns, exp, fused_multiply_add, log
 
 
 @njit
@@ -22,6 +22,29 @@ def _log_all(x, out):
 def _cos_sin_all(u, cosines, sines):
     for k in range(u.shape[0]):
         cosines[k], sines[k] = cos_sin_of_turns(u[k])
+
+
+@njit
+def _fma_all(a, b, c, out):
+    for k in range(a.shape[0]):
+        out[k] = fused_multiply_add(a[k], b[k], c[k])
+
+
+def test_fused_multiply_add_rounds_once_as_exact_rational_arithmetic():
+    from fractions import Fraction
+
+    eps = 2.0 ** -30
+    a, b, c = np.array([1.0 + eps]), np.array([1.0 - eps]), np.array([-1.0])
+    out = np.empty(1)
+    _fma_all(a, b, c, out)
+    assert out[0] == -(2.0 ** -60)  # a * b rounds to 1 first, so an unfused multiply-add gives 0
+    assert (a * b + c)[0] == 0.0
+    rng = np.random.default_rng(2)
+    a, b, c = (rng.standard_normal(3000) * 10.0 ** rng.integers(-5, 5, 3000) for _ in range(3))
+    out = np.empty_like(a)
+    _fma_all(a, b, c, out)  # a loop of 3000: LLVM's vector code, as in the models
+    exact = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]  # float() rounds to nearest
+    np.testing.assert_array_equal(out, exact)
 
 
 def test_exp_is_within_one_ulp_of_numpy_everywhere():

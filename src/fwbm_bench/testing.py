@@ -207,7 +207,7 @@ def scalar_path(model):
 
 
 def _check_batch_path_simulates_as_scalar_path(model, who: str) -> None:
-    """A single simulation (regions presented as the batch axis) and a batch of 2 give the same
+    """A single simulation (its regions presented as one row) and a batch of 2 give the same
     outputs, to the last bit, through the batch forms and through the scalar functions."""
     for seeds in ([1], [1, 2]):
         settings = {"duration_ms": 20.0, "seeds": seeds, "output_period_ms": 1.0, "label": f"conformance of {who}"}
@@ -217,7 +217,8 @@ def _check_batch_path_simulates_as_scalar_path(model, who: str) -> None:
         _require(np.array_equal(vectorised, scalar, equal_nan=True), who,
                  f"a simulation of batch {len(seeds)} gives other outputs through the batch forms than through the "
                  f"scalar functions (largest difference {np.nanmax(np.abs(vectorised - scalar)):.3g}); with one "
-                 f"simulation the batch forms see the regions as the batch axis: index only the arrays given")
+                 f"the batch forms see rows of several regions side by side (node_drift_batch): index only the "
+                 f"arrays given")
 
 
 def _check_numba_functions(model, who: str, batch: int, n_regions: int, n_state: int) -> None:

@@ -91,10 +91,12 @@ def node_drift_batch(tag, state, coupling, ext, global_params, node_params, dxdt
     SIMD code across the batch; it must give bit-identical values to the scalar form
     (:func:`fwbm_bench.testing.check_node_model` checks this).
 
-    Use ``i`` and ``b`` only as indices into the arrays given, with shapes taken from them: for a
-    single simulation the loop presents the regions as the batch axis (state (n_state, 1, N),
-    coupling (C, 1, N), ext (1, N), node_params (Q, 1, N), global_params (P, N) with the
-    parameters repeated per region), so that the innermost loop runs over regions.
+    Use ``i`` and ``b`` only as indices into the arrays given, with shapes taken from them: the
+    loop presents the network in rows of k regions side by side (``simulate.network_step.
+    regions_per_row``; state (n_state, N / k, k B), coupling (C, N / k, k B), ext (N / k, k B),
+    node_params (Q, N / k, k B), global_params (P, k B) with the parameters repeated for each
+    region of a row), so that the innermost loop is long enough for LLVM to run it in SIMD
+    code; a single simulation is one row of all N regions.
     """
     raise NotImplementedError("node_drift_batch is implemented per model through numba's overload")
 

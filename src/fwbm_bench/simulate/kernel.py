@@ -123,7 +123,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
             write_history(history, position, n_slots, values)
     out_row = out[0]
     if network_work is not None:
-        views = network_views(state, coupling, ext, global_params, node_params, normals, kick_scale, colored,
+        views = network_views(state, coupling, ext, node_params, normals, kick_scale, colored,
                               network_work)
     t = 0
     while t < n_steps:

@@ -5,8 +5,9 @@ element at a time through the model's scalar functions, unless the model also re
 batch forms (``models.base.node_drift_batch``). Then each step runs here in two passes over
 every region and element, after the step's normals (``random.fill_step_normals``, shared with
 the scalar path): the model's drift and outputs, then the update. Both are loops whose
-innermost index runs over contiguous memory (batch elements, or regions and elements), which
-LLVM turns into SIMD code.
+innermost index runs over contiguous memory, which LLVM turns into SIMD code: the update over
+all regions and elements, the model over rows of k regions times B elements
+(:func:`regions_per_row`).
 The passes run once per step, not once per region, inlined into the time loop, on array views
 made once per chunk: numba reference-counts every array handed to a function, and a reshape
 is a runtime call; per step, these cost a single simulation a third of its time.
@@ -23,14 +24,35 @@ from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
 from fwbm_bench.simulate.primitives import HEUN, clip
 
+MIN_ROW_WIDTH = 128  # innermost trip count that keeps LLVM's vector loop in use (see regions_per_row)
+
+
+@njit
+def regions_per_row(n_regions, batch):
+    """How many regions the batch forms see side by side in one row: the smallest divisor k of
+    N with k B >= :data:`MIN_ROW_WIDTH` (N when there is none).
+
+    LLVM guards a vectorised loop by runtime checks that its stores do not overlap its loads
+    (numba cannot tell it that arrays are distinct) and skips the vector loop when the trip
+    count is below a minimum that grows with the number of checks and falls with the work per
+    element: for rWW-EI's ~20 arrays and parameter rows, 16 elements, and 24 once its
+    polynomials used fused multiply-adds, so that a loop over B = 16 elements ran in scalar code,
+    4 times slower. Rows of k regions times B elements put the trip count safely above that
+    minimum; k divides N, so the rows are reshapes of the same memory.
+    """
+    for k in range(1, n_regions + 1):
+        if n_regions % k == 0 and k * batch >= MIN_ROW_WIDTH:
+            return k
+    return n_regions
+
 
 @njit
 def network_work(n_state, n_regions, batch, lower, upper, global_params):
     """Scratch arrays of :func:`network_step` for (n_state, N, B); B = 0 gives empty ones.
 
     Returns (predicted, drift, drift_predicted, kicks (n_state, N, B), lower, upper (n_state, N, B):
-    the bounds broadcast over the batch, params_by_region (P, N): for B = 1, the parameters
-    repeated for every region).
+    the bounds broadcast over the batch, params_by_column (P, k B): the parameters repeated for
+    each of the k regions of a row, :func:`regions_per_row`).
     """
     low = np.empty((n_state, n_regions, batch))
     high = np.empty((n_state, n_regions, batch))
@@ -39,36 +61,37 @@ def network_work(n_state, n_regions, batch, lower, upper, global_params):
             for b in range(batch):
                 low[v, i, b] = lower[v, i]
                 high[v, i, b] = upper[v, i]
+    row_regions = regions_per_row(n_regions, batch) if batch > 0 else 0
     n_params = global_params.shape[0]
-    params_by_region = np.empty((n_params, n_regions if batch == 1 else 0))
+    params_by_column = np.empty((n_params, row_regions * batch))
     for p in range(n_params):
-        for i in range(params_by_region.shape[1]):
-            params_by_region[p, i] = global_params[p, 0]
+        for i in range(row_regions):
+            for b in range(batch):
+                params_by_column[p, i * batch + b] = global_params[p, b]
     return (np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)),
             np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)), low, high,
-            params_by_region)
+            params_by_column)
 
 
 @njit(inline="always")
-def _regions_as_batch(array):
-    """(..., N, 1) -> the same memory as (..., 1, N): a single simulation's regions as the batch axis."""
+def _in_rows(array, width):
+    """(..., N, B) -> the same memory as (..., N B / width, width): k regions of every element per row."""
     shape = array.shape
-    return array.reshape(shape[:-2] + (1, shape[-2]))
+    return array.reshape(shape[:-2] + (shape[-2] * shape[-1] // width, width))
 
 
 @njit(inline="always")
-def _presented(state, coupling, ext, global_params, node_params, params_by_region):
-    """The arrays as the model's batch forms see them: a single simulation (B = 1) with its
-    regions as the batch axis, so that the model's innermost loop, and LLVM's vectors, run over
-    regions; a batch unchanged."""
-    if state.shape[2] == 1:
-        return (_regions_as_batch(state), _regions_as_batch(coupling), ext.reshape(1, ext.shape[0]),
-                params_by_region, _regions_as_batch(node_params))
-    return state, coupling, ext, global_params, node_params
+def _presented(state, coupling, ext, node_params, params_by_column):
+    """The arrays as the model's batch forms see them: rows of k regions times B elements
+    (:func:`regions_per_row`) in place of regions, the parameters repeated per region of a row.
+    The model's innermost loop, and LLVM's vectors, run along a row."""
+    width = params_by_column.shape[1]
+    return (_in_rows(state, width), _in_rows(coupling, width), ext.reshape(ext.size // width, width),
+            params_by_column, _in_rows(node_params, width))
 
 
 @njit
-def network_views(state, coupling, ext, global_params, node_params, normals, kick_scale, colored, work):
+def network_views(state, coupling, ext, node_params, normals, kick_scale, colored, work):
     """The arrays of :func:`network_step` as it reads them, made once per chunk (a reshape inside
     the step would cost a runtime call per array and step): first as the model's batch forms see
     them (:func:`_presented`; state, coupling, ext, parameters, node parameters, drift, predicted
@@ -76,15 +99,14 @@ def network_views(state, coupling, ext, global_params, node_params, normals, kic
     kicks, predicted drift, noise scale, lower and upper bounds, normals, coloured noise).
     ``work`` comes from :func:`network_work`; the other arguments are integrate_chunk's.
     """
-    predicted, drift, drift_predicted, kicks, lower, upper, params_by_region = work
+    predicted, drift, drift_predicted, kicks, lower, upper, params_by_column = work
     n_state, n_regions, batch = state.shape
     size = n_regions * batch
-    single = batch == 1
+    width = params_by_column.shape[1]
     seen_state, seen_coupling, seen_ext, seen_params, seen_node_params = _presented(
-        state, coupling, ext, global_params, node_params, params_by_region)
+        state, coupling, ext, node_params, params_by_column)
     return (seen_state, seen_coupling, seen_ext, seen_params, seen_node_params,
-            _regions_as_batch(drift) if single else drift, _regions_as_batch(predicted) if single else predicted,
-            _regions_as_batch(drift_predicted) if single else drift_predicted,
+            _in_rows(drift, width), _in_rows(predicted, width), _in_rows(drift_predicted, width),
             state.reshape(n_state, size), drift.reshape(n_state, size), predicted.reshape(n_state, size),
             kicks.reshape(n_state, size), drift_predicted.reshape(n_state, size), kick_scale.reshape(n_state, size),
             lower.reshape(n_state, size), upper.reshape(n_state, size), normals.reshape(normals.shape[0], size),
@@ -105,7 +127,7 @@ def network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_sc
      flat_lower, flat_upper, flat_normals, flat_colored) = views
     n_state, size = flat_state.shape
     node_drift_observe_batch(tag, seen_state, seen_coupling, seen_ext, seen_params, seen_node_params, seen_drift,
-                             _regions_as_batch(out_row) if out_row.shape[2] == 1 else out_row, weight)
+                             _in_rows(out_row, seen_params.shape[1]), weight)
     heun = scheme == HEUN
     first_stage = flat_predicted if heun else flat_state  # Euler: the first stage is the step
     for v in range(n_state):
