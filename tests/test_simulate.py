@@ -262,6 +262,7 @@ def test_batch_forms_compile_to_simd_code_that_rows_use(model):
         ir = function.inspect_llvm(function.signatures[0])
         assert re.search(r"^vector\.body[\w.]*:", ir, re.MULTILINE), f"LLVM did not vectorise {function.__name__}"
         guards = [int(n) for n in re.findall(r"icmp ult i64 %arg\.state\.5\.2, (\d+)", ir)]
+        assert guards or "found.conflict" not in ir, "overlap checks without a guard found: update the pattern"
         assert all(n <= network_step.MIN_ROW_WIDTH for n in guards), (function.__name__, guards)
 
 
