@@ -16,7 +16,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift, node_drift_observe, node_export
-from fwbm_bench.simulate.network_step import network_step, network_views
+from fwbm_bench.simulate.network_step import network_output_rows, network_step, network_views
 from fwbm_bench.simulate.primitives import (
     EULER,
     HEUN,
@@ -121,10 +121,12 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
         _coupled_values(tag, state, global_params, node_params, coupling_indices, exports, values, x)
         for position in range(n_slots):
             write_history(history, position, n_slots, values)
-    out_row = out[0]
+    out_rows = out
     if network_work is not None:
         views = network_views(state, coupling, ext, node_params, normals, kick_scale, colored,
                               network_work)
+        out_rows = network_output_rows(out, network_work)  # the same memory, as the batch forms write it
+    out_row = out_rows[0]
     t = 0
     while t < n_steps:
         n_block = min(block_steps, n_steps - t)
@@ -143,7 +145,7 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
                 external_input(step0 + t, pulse_windows, pulse_amplitudes, ext)
                 next_change = next_input_change(step0 + t, pulse_windows)
             if t % decimation == 0:
-                out_row = out[t // decimation]
+                out_row = out_rows[t // decimation]
             if n_noise > 0:
                 fill_step_normals(rng_state, normal_work)
             if network_work is not None:  # a type test: numba compiles only the branch a model uses

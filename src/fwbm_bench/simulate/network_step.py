@@ -61,7 +61,7 @@ def network_work(n_state, n_regions, batch, lower, upper, global_params):
             for b in range(batch):
                 low[v, i, b] = lower[v, i]
                 high[v, i, b] = upper[v, i]
-    row_regions = regions_per_row(n_regions, batch) if batch > 0 else 0
+    row_regions = regions_per_row(n_regions, batch)
     n_params = global_params.shape[0]
     params_by_column = np.empty((n_params, row_regions * batch))
     for p in range(n_params):
@@ -80,45 +80,41 @@ def _in_rows(array, width):
     return array.reshape(shape[:-2] + (shape[-2] * shape[-1] // width, width))
 
 
-@njit(inline="always")
-def _presented(state, coupling, ext, node_params, params_by_column):
-    """The arrays as the model's batch forms see them: rows of k regions times B elements
-    (:func:`regions_per_row`) in place of regions, the parameters repeated per region of a row.
-    The model's innermost loop, and LLVM's vectors, run along a row."""
-    width = params_by_column.shape[1]
-    return (_in_rows(state, width), _in_rows(coupling, width), ext.reshape(ext.size // width, width),
-            params_by_column, _in_rows(node_params, width))
-
-
 @njit
 def network_views(state, coupling, ext, node_params, normals, kick_scale, colored, work):
     """The arrays of :func:`network_step` as it reads them, made once per chunk (a reshape inside
     the step would cost a runtime call per array and step): first as the model's batch forms see
-    them (:func:`_presented`; state, coupling, ext, parameters, node parameters, drift, predicted
-    state, predicted drift), then flat (n, N B) for the update loops (state, drift, predicted,
-    kicks, predicted drift, noise scale, lower and upper bounds, normals, coloured noise).
+    them, in rows of k regions times B elements (:func:`regions_per_row`; state, coupling, ext,
+    the parameters repeated per region of a row, node parameters, drift, predicted state,
+    predicted drift), then flat (n, N B) for the update loops (state, drift, predicted, kicks,
+    predicted drift, noise scale, lower and upper bounds, normals, coloured noise).
     ``work`` comes from :func:`network_work`; the other arguments are integrate_chunk's.
     """
     predicted, drift, drift_predicted, kicks, lower, upper, params_by_column = work
     n_state, n_regions, batch = state.shape
     size = n_regions * batch
     width = params_by_column.shape[1]
-    seen_state, seen_coupling, seen_ext, seen_params, seen_node_params = _presented(
-        state, coupling, ext, node_params, params_by_column)
-    return (seen_state, seen_coupling, seen_ext, seen_params, seen_node_params,
-            _in_rows(drift, width), _in_rows(predicted, width), _in_rows(drift_predicted, width),
+    return (_in_rows(state, width), _in_rows(coupling, width), _in_rows(ext, width), params_by_column,
+            _in_rows(node_params, width), _in_rows(drift, width), _in_rows(predicted, width), _in_rows(drift_predicted, width),
             state.reshape(n_state, size), drift.reshape(n_state, size), predicted.reshape(n_state, size),
             kicks.reshape(n_state, size), drift_predicted.reshape(n_state, size), kick_scale.reshape(n_state, size),
             lower.reshape(n_state, size), upper.reshape(n_state, size), normals.reshape(normals.shape[0], size),
             colored.reshape(colored.shape[0], size))
 
 
+@njit
+def network_output_rows(out, work):
+    """The chunk's outputs (rows, n_out, N, B) in the batch forms' rows of k regions
+    (:func:`regions_per_row`), made once per chunk; ``work`` from :func:`network_work`."""
+    return _in_rows(out, work[-1].shape[1])
+
+
 @njit(inline="always")
 def network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_scale, bounded, out_row, weight):
     """Advance the state (n_state, N, B) by one step of size ``h`` (model time units) in place.
 
-    ``views`` comes from :func:`network_views` (the step's normals already drawn into them); the
-    other arguments are those of :func:`fwbm_bench.simulate.kernel.integrate_chunk`, whose
+    ``views`` comes from :func:`network_views` (the step's normals already drawn into them),
+    ``out_row`` is a row of :func:`network_output_rows`; the other arguments are those of :func:`fwbm_bench.simulate.kernel.integrate_chunk`, whose
     docstring gives the scheme and the noise. Inlined into the time loop: as a call, its ~20
     array arguments cost numba's atomic reference counting on every step.
     """
@@ -127,7 +123,7 @@ def network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_sc
      flat_lower, flat_upper, flat_normals, flat_colored) = views
     n_state, size = flat_state.shape
     node_drift_observe_batch(tag, seen_state, seen_coupling, seen_ext, seen_params, seen_node_params, seen_drift,
-                             _in_rows(out_row, seen_params.shape[1]), weight)
+                             out_row, weight)
     heun = scheme == HEUN
     first_stage = flat_predicted if heun else flat_state  # Euler: the first stage is the step
     for v in range(n_state):
