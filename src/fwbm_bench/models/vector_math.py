@@ -15,12 +15,13 @@ its bits in two factors, so that subnormal results are rounded once. Overflow gi
 underflow 0, and NaN stays NaN, as with ``math.exp``.
 
 :func:`log` splits x = 2^k m with m in [sqrt(1/2), sqrt(2)) from its bits; then
-ln m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| < 0.172, summed as the odd series
-2 (s + s^3/3 + ... + s^23/23) (truncation below 1e-19 relative), and ln x = k ln 2 + ln m with
-ln 2 in Cody & Waite's two parts. :func:`cos_sin_of_turns` gives cos(2 pi u) and sin(2 pi u)
-for u in turns: 4u minus its nearest integer n is exact, so the reduction to
-|theta| <= pi / 4 costs no accuracy; the Taylor series of sin and cos to degree 17 and 18 on
-that range (truncation below 3e-18), then the quadrant n mod 4 by symmetry.
+ln m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| < 0.172, as 2s + s z P(z) with z = s^2 and
+P the degree-6 minimax polynomial of fdlibm's ``e_log.c`` (Sun Microsystems, fdlibm 5.3, 1993; error
+below 2^-58.45 on that range), and ln x = k ln 2 + ln m with ln 2 in Cody & Waite's two parts.
+:func:`cos_sin_of_turns` gives cos(2 pi u) and sin(2 pi u) for u in turns: 4u minus its
+nearest integer n is exact, so the reduction to |theta| <= pi / 4 costs no accuracy; sin and
+cos on that range are fdlibm's minimax polynomials of degree 13 and 14 (``k_sin.c`` and
+``k_cos.c``, each within 2^-58 of the function), then the quadrant n mod 4 by symmetry.
 
 Every polynomial is evaluated by Horner's rule with fused multiply-adds
 (:func:`fused_multiply_add`, rounded once per step: half the instructions, and no less
@@ -111,6 +112,15 @@ def exp(x):
     return result if x == x else x  # noqa: PLR0124 (x != x only for NaN, which stays NaN)
 
 
+# minimax coefficients of fdlibm's e_log.c (Sun Microsystems 1993): (ln m - 2s) / s = sum_k Lg_k s^2k
+# within 2^-58.45 for |s| <= 0.1716
+_LG1 = 6.666666666666735130e-01
+_LG2 = 3.999999999940941908e-01
+_LG3 = 2.857142874366239149e-01
+_LG4 = 2.222219843214978396e-01
+_LG5 = 1.818357216161805012e-01
+_LG6 = 1.531383769920937332e-01
+_LG7 = 1.479819860511658591e-01
 _SQRT_HALF_BITS = 0x3FE6A09E667F3BCD  # bits of sqrt(1/2) rounded down: the mantissa range starts here
 _SMALLEST_NORMAL = 2.2250738585072014e-308
 _TWO_TO_54 = 18014398509481984.0
@@ -131,17 +141,13 @@ def log(x):
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    p = 2.0 / 23.0
-    p = fused_multiply_add(p, z, 2.0 / 21.0)
-    p = fused_multiply_add(p, z, 2.0 / 19.0)
-    p = fused_multiply_add(p, z, 2.0 / 17.0)
-    p = fused_multiply_add(p, z, 2.0 / 15.0)
-    p = fused_multiply_add(p, z, 2.0 / 13.0)
-    p = fused_multiply_add(p, z, 2.0 / 11.0)
-    p = fused_multiply_add(p, z, 2.0 / 9.0)
-    p = fused_multiply_add(p, z, 2.0 / 7.0)
-    p = fused_multiply_add(p, z, 2.0 / 5.0)
-    p = fused_multiply_add(p, z, 2.0 / 3.0)
+    p = _LG7
+    p = fused_multiply_add(p, z, _LG6)
+    p = fused_multiply_add(p, z, _LG5)
+    p = fused_multiply_add(p, z, _LG4)
+    p = fused_multiply_add(p, z, _LG3)
+    p = fused_multiply_add(p, z, _LG2)
+    p = fused_multiply_add(p, z, _LG1)
     exponent = float(k) - (54.0 if subnormal else 0.0)
     # ln m = 2s + s z p, with 2s = f - f s: f is exact, so only the small terms are rounded
     result = exponent * _LN2_HIGH + (f - (f * s - (s * z * p + exponent * _LN2_LOW)))
@@ -150,6 +156,21 @@ def log(x):
 
 
 _HALF_PI = 1.5707963267948966
+# minimax coefficients of fdlibm's k_sin.c and k_cos.c (Sun Microsystems 1993) on |theta| <= pi/4:
+# sin theta = theta + sum_k S_k theta^(2k+1) and cos theta = 1 - theta^2 / 2 + sum_k C_k theta^(2k+2),
+# each within 2^-58 of the exact function
+_S1 = -1.66666666666666324348e-01
+_S2 = 8.33333333332248946124e-03
+_S3 = -1.98412698298579493134e-04
+_S4 = 2.75573137070700676789e-06
+_S5 = -2.50507602534068634195e-08
+_S6 = 1.58969099521155010221e-10
+_C1 = 4.16666666666666019037e-02
+_C2 = -1.38888888888741095749e-03
+_C3 = 2.48015872894767294178e-05
+_C4 = -2.75573143513906633035e-07
+_C5 = 2.08757232129817482790e-09
+_C6 = -1.13596475577881948265e-11
 
 
 @njit(inline="always")
@@ -161,23 +182,19 @@ def cos_sin_of_turns(u):
     theta = (quarter_turns - nearest) * _HALF_PI  # in [-pi/4, pi/4]
     quadrant = np.int64(nearest) & 3
     z = theta * theta
-    s = -1.0 / 355687428096000.0
-    s = fused_multiply_add(s, z, 1.0 / 1307674368000.0)
-    s = fused_multiply_add(s, z, -1.0 / 6227020800.0)
-    s = fused_multiply_add(s, z, 1.0 / 39916800.0)
-    s = fused_multiply_add(s, z, -1.0 / 362880.0)
-    s = fused_multiply_add(s, z, 1.0 / 5040.0)
-    s = fused_multiply_add(s, z, -1.0 / 120.0)
-    s = fused_multiply_add(s, z, 1.0 / 6.0)
-    sine = theta - theta * z * s
-    c = 1.0 / 6402373705728000.0
-    c = fused_multiply_add(c, z, -1.0 / 20922789888000.0)
-    c = fused_multiply_add(c, z, 1.0 / 87178291200.0)
-    c = fused_multiply_add(c, z, -1.0 / 479001600.0)
-    c = fused_multiply_add(c, z, 1.0 / 3628800.0)
-    c = fused_multiply_add(c, z, -1.0 / 40320.0)
-    c = fused_multiply_add(c, z, 1.0 / 720.0)
-    c = fused_multiply_add(c, z, -1.0 / 24.0)
+    s = _S6
+    s = fused_multiply_add(s, z, _S5)
+    s = fused_multiply_add(s, z, _S4)
+    s = fused_multiply_add(s, z, _S3)
+    s = fused_multiply_add(s, z, _S2)
+    s = fused_multiply_add(s, z, _S1)
+    sine = theta + theta * z * s
+    c = -_C6
+    c = fused_multiply_add(c, z, -_C5)
+    c = fused_multiply_add(c, z, -_C4)
+    c = fused_multiply_add(c, z, -_C3)
+    c = fused_multiply_add(c, z, -_C2)
+    c = fused_multiply_add(c, z, -_C1)
     c = fused_multiply_add(c, z, 0.5)
     cosine = 1.0 - z * c
     # rotation by quadrant * 90 degrees as selects and signs: chains of conditionals keep LLVM from vectorising

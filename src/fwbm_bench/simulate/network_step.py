@@ -128,6 +128,13 @@ def network_step(tag, scheme, h, views, noise_slot, white, noise_decay, noise_sc
     first_stage = flat_predicted if heun else flat_state  # Euler: the first stage is the step
     for v in range(n_state):
         slot = noise_slot[v]
+        if slot >= 0 and white and not heun:  # one pass: the kick is used once
+            for k in range(size):
+                value = flat_state[v, k] + h * flat_drift[v, k] + flat_scale[v, k] * flat_normals[slot, k]
+                if bounded:
+                    value = clip(value, flat_lower[v, k], flat_upper[v, k])
+                flat_state[v, k] = value
+            continue
         if slot >= 0 and white:
             for k in range(size):
                 flat_kicks[v, k] = flat_scale[v, k] * flat_normals[slot, k]
