@@ -215,7 +215,10 @@ class NodeModel:
 
     @classmethod
     def parameter_rows(cls, params: dict[str, np.ndarray]) -> np.ndarray:
-        """Resolved parameters as the kernel's ``global_params`` (P, B), rows in declaration order."""
+        """Resolved parameters as the kernel's ``global_params`` (P, B), rows in declaration order.
+
+        A model may override it to change a row or to append rows derived from the parameters
+        after them (``rww_ei`` appends reciprocals, so that its drift multiplies instead of dividing)."""
         return np.array([params[p.name] for p in cls.parameters])
 
     @classmethod

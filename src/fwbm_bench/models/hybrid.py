@@ -243,8 +243,9 @@ def hybrid_model(components: tuple) -> type:
     parameter_offsets, node_offsets, output_offsets = [0], [1], [2]
     weights = np.zeros((1, 1))
     for component in components:
-        parameter_offsets.append(parameter_offsets[-1] + len(component.parameters))
-        node_params, _ = component.prepare(component.resolve({}, 1), weights)
+        defaults = component.resolve({}, 1)
+        parameter_offsets.append(parameter_offsets[-1] + component.parameter_rows(defaults).shape[0])
+        node_params, _ = component.prepare(defaults, weights)
         node_offsets.append(node_offsets[-1] + node_params.shape[0])
         output_offsets.append(output_offsets[-1] + len(component.output_variables))
     calls = (_no_drift, _no_observe, _no_export)
