@@ -10,7 +10,7 @@ u1 in (0, 1] and u2 in [0, 1) give the independent standard normals sqrt(-2 ln u
 and sqrt(-2 ln u1) sin(2 pi u2). The transform has no branches and no table lookups, so it
 runs in SIMD code across streams and draws (``models.vector_math``'s log and cosine/sine);
 Doornik's ziggurat, which this replaced (its table lookups and rare slow path stay scalar),
-cost 3.5-4 ns per normal; this costs 2-2.5 ns at batch 1 and 16 and 1.7 ns at batch 32
+cost 3.5-4 ns per normal; this costs 1.9 ns at batch 1, 1.2 at batch 16 and 1.0 at batch 32
 (docs/performance.md). With 53-bit uniforms the largest |value| is
 sqrt(2 ln 2^54) = 8.65, beyond which a normal falls with probability 1e-17.
 
