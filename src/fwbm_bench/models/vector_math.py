@@ -79,6 +79,16 @@ def fused_multiply_add(typingctx, a, b, c):
 
 
 @njit(inline="always")
+def _degree_5(z, c5, c4, c3, c2, c1, c0):
+    """c5 z^5 + c4 z^4 + ... + c0 by Horner's rule, one fused multiply-add per coefficient."""
+    p = fused_multiply_add(c5, z, c4)
+    p = fused_multiply_add(p, z, c3)
+    p = fused_multiply_add(p, z, c2)
+    p = fused_multiply_add(p, z, c1)
+    return fused_multiply_add(p, z, c0)
+
+
+@njit(inline="always")
 def _power_of_two(k):
     """2.0 ** k for an integer k in [-1022, 1023], from its bits."""
     return _float_from_bits((k + _EXPONENT_BIAS) << _MANTISSA_BITS)
@@ -141,13 +151,7 @@ def log(x):
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    p = _LG7
-    p = fused_multiply_add(p, z, _LG6)
-    p = fused_multiply_add(p, z, _LG5)
-    p = fused_multiply_add(p, z, _LG4)
-    p = fused_multiply_add(p, z, _LG3)
-    p = fused_multiply_add(p, z, _LG2)
-    p = fused_multiply_add(p, z, _LG1)
+    p = fused_multiply_add(_degree_5(z, _LG7, _LG6, _LG5, _LG4, _LG3, _LG2), z, _LG1)
     exponent = float(k) - (54.0 if subnormal else 0.0)
     # ln m = 2s + s z p, with 2s = f - f s: f is exact, so only the small terms are rounded
     result = exponent * _LN2_HIGH + (f - (f * s - (s * z * p + exponent * _LN2_LOW)))
@@ -182,20 +186,8 @@ def cos_sin_of_turns(u):
     theta = (quarter_turns - nearest) * _HALF_PI  # in [-pi/4, pi/4]
     quadrant = np.int64(nearest) & 3
     z = theta * theta
-    s = _S6
-    s = fused_multiply_add(s, z, _S5)
-    s = fused_multiply_add(s, z, _S4)
-    s = fused_multiply_add(s, z, _S3)
-    s = fused_multiply_add(s, z, _S2)
-    s = fused_multiply_add(s, z, _S1)
-    sine = theta + theta * z * s
-    c = -_C6
-    c = fused_multiply_add(c, z, -_C5)
-    c = fused_multiply_add(c, z, -_C4)
-    c = fused_multiply_add(c, z, -_C3)
-    c = fused_multiply_add(c, z, -_C2)
-    c = fused_multiply_add(c, z, -_C1)
-    c = fused_multiply_add(c, z, 0.5)
+    sine = theta + theta * z * _degree_5(z, _S6, _S5, _S4, _S3, _S2, _S1)
+    c = fused_multiply_add(_degree_5(z, -_C6, -_C5, -_C4, -_C3, -_C2, -_C1), z, 0.5)
     cosine = 1.0 - z * c
     # rotation by quadrant * 90 degrees as selects and signs: chains of conditionals keep LLVM from vectorising
     odd = (quadrant & 1) == 1
