@@ -56,20 +56,43 @@ SCHEMES = {"euler": EULER, "heun": HEUN}
 #: the largest delay buffer a simulation may ask for: more means implausible delays (lengths in
 #: the wrong units, a near-zero conduction speed), better refused than failing inside NumPy
 MAX_HISTORY_BYTES = 2 * 2**30
+CACHE_LINE_BYTES = 64
 
 
 class _BatchTile:
-    """Contiguous copies of the batch-dependent arrays of elements ``lo:hi`` (last axis)."""
+    """Elements ``lo:hi`` (last axis): contiguous copies of their batch-dependent arrays, and
+    their delay history (C, N, 2 L, hi - lo), zeros for the loop to fill.
 
-    def __init__(self, lo, hi, state, history, global_params, node_params, rng_state, noise_amplitude,
+    Every array starts on a cache line: a 64-byte vector load from a history that NumPy placed
+    16 bytes past one (its usual alignment) spans two lines; the delayed coupling, mostly such
+    loads, took 14-18 % longer at batch 16 (docs/performance.md, session 12)."""
+
+    def __init__(self, lo, hi, history_shape, state, global_params, node_params, rng_state, noise_amplitude,
                  colored, amplitudes):
         self.lo, self.hi = lo, hi
         part = slice(lo, hi)
-        self.state, self.history, self.global_params, self.node_params, self.noise_amplitude, self.colored, \
-            self.amplitudes = (np.ascontiguousarray(a[..., part]) for a in
-                               (state, history, global_params, node_params, noise_amplitude, colored, amplitudes))
-        self.rng_state = np.ascontiguousarray(rng_state[:, part])
+        self.state, self.global_params, self.node_params, self.noise_amplitude, self.colored, self.amplitudes = (
+            _aligned_copy(a[..., part]) for a in (state, global_params, node_params, noise_amplitude, colored, amplitudes))
+        self.rng_state = _aligned_copy(rng_state[:, part])
+        self.history = _aligned_empty((*history_shape, hi - lo), float)
+        self.history[...] = 0.0
         self.network_work = None  # set for models with batch forms (simulate.network_step)
+
+
+def _aligned_empty(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An uninitialised C-contiguous array whose data start on a cache line (:data:`CACHE_LINE_BYTES`)."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    raw = np.empty(nbytes + CACHE_LINE_BYTES, dtype=np.uint8)
+    start = -raw.ctypes.data % CACHE_LINE_BYTES
+    return raw[start:start + nbytes].view(dtype).reshape(shape)
+
+
+def _aligned_copy(array: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of ``array`` that starts on a cache line."""
+    copy = _aligned_empty(array.shape, array.dtype)
+    copy[...] = array
+    return copy
 
 
 def _tile_bounds(batch: int, history_bytes_per_element: int, vectorised: bool = False) -> list[tuple[int, int]]:
@@ -222,7 +245,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             f"{MAX_HISTORY_BYTES / 2**30:g} GiB); check simulation.conduction_speed_m_per_s and that tract "
             f"lengths are in mm")
     edges = _edges_by_delay_class(weights, delays)
-    history = np.zeros((len(model.coupling_variables), n_regions, 2 * n_slots, batch))  # filled by the loop
+    history_shape = (len(model.coupling_variables), n_regions, 2 * n_slots)  # and the batch axis, per tile
     coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
                                 if not model.exports_coupling else [], dtype=np.int64)
 
@@ -253,9 +276,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             fill_normals(rng_state, b, start)
             colored[:, :, b] = start.reshape(n_noise, n_regions) / np.sqrt(2.0 * tau)
     n_outputs = len(model.output_variables)
-    tiles = [_BatchTile(lo, hi, state, history, global_params, node_params, rng_state, noise_amplitude, colored,
-                        amplitudes)
-             for lo, hi in _tile_bounds(batch, history[..., 0].nbytes, model.has_batch_form)]
+    tiles = [_BatchTile(lo, hi, history_shape, state, global_params, node_params, rng_state, noise_amplitude,
+                        colored, amplitudes)
+             for lo, hi in _tile_bounds(batch, 8 * int(np.prod(history_shape)), model.has_batch_form)]
     if model.has_batch_form:
         for tile in tiles:
             tile.network_work = network_work(len(model.state_variables), n_regions, tile.hi - tile.lo,
