@@ -41,6 +41,7 @@ from fwbm_bench.errors import ConfigError, SimulationError
 from fwbm_bench.simulate.external import simulate_external
 from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
 from fwbm_bench.simulate.network_step import network_work
+from fwbm_bench.simulate.primitives import aligned_empty
 from fwbm_bench.simulate.random import fill_normals, seed_streams
 
 log = logging.getLogger("fwbm_bench.simulate")
@@ -56,16 +57,13 @@ SCHEMES = {"euler": EULER, "heun": HEUN}
 #: the largest delay buffer a simulation may ask for: more means implausible delays (lengths in
 #: the wrong units, a near-zero conduction speed), better refused than failing inside NumPy
 MAX_HISTORY_BYTES = 2 * 2**30
-CACHE_LINE_BYTES = 64
 
 
 class _BatchTile:
     """Elements ``lo:hi`` (last axis): contiguous copies of their batch-dependent arrays, and
     their delay history (C, N, 2 L, hi - lo), zeros for the loop to fill.
 
-    Every array starts on a cache line: a 64-byte vector load from a history that NumPy placed
-    16 bytes past one (its usual alignment) spans two lines; the delayed coupling, mostly such
-    loads, took 14-18 % longer at batch 16 (docs/performance.md, session 12)."""
+    Every array starts on a cache line (:func:`fwbm_bench.simulate.primitives.aligned_empty`)."""
 
     def __init__(self, lo, hi, history_shape, state, global_params, node_params, rng_state, noise_amplitude,
                  colored, amplitudes):
@@ -74,23 +72,20 @@ class _BatchTile:
         self.state, self.global_params, self.node_params, self.noise_amplitude, self.colored, self.amplitudes = (
             _aligned_copy(a[..., part]) for a in (state, global_params, node_params, noise_amplitude, colored, amplitudes))
         self.rng_state = _aligned_copy(rng_state[:, part])
-        self.history = _aligned_empty((*history_shape, hi - lo), float)
-        self.history[...] = 0.0
+        self.history = _aligned_zeros((*history_shape, hi - lo))
         self.network_work = None  # set for models with batch forms (simulate.network_step)
 
 
-def _aligned_empty(shape: tuple[int, ...], dtype) -> np.ndarray:
-    """An uninitialised C-contiguous array whose data start on a cache line (:data:`CACHE_LINE_BYTES`)."""
-    dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
-    raw = np.empty(nbytes + CACHE_LINE_BYTES, dtype=np.uint8)
-    start = -raw.ctypes.data % CACHE_LINE_BYTES
-    return raw[start:start + nbytes].view(dtype).reshape(shape)
+def _aligned_zeros(shape: tuple[int, ...]) -> np.ndarray:
+    """Float zeros that start on a cache line."""
+    zeros = aligned_empty(shape, np.float64)
+    zeros[...] = 0.0
+    return zeros
 
 
 def _aligned_copy(array: np.ndarray) -> np.ndarray:
     """A C-contiguous copy of ``array`` that starts on a cache line."""
-    copy = _aligned_empty(array.shape, array.dtype)
+    copy = aligned_empty(array.shape, array.dtype.type)
     copy[...] = array
     return copy
 
@@ -289,9 +284,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     while done < n_out_total:
         n_out = min(out_per_chunk, n_out_total - done)
         n_steps = n_out * decimation
-        out = np.zeros((n_out, n_outputs, n_regions, batch))
+        out = _aligned_zeros((n_out, n_outputs, n_regions, batch))
         for tile in tiles:
-            tile_out = out if len(tiles) == 1 else np.zeros((n_out, n_outputs, n_regions, tile.hi - tile.lo))
+            tile_out = out if len(tiles) == 1 else _aligned_zeros((n_out, n_outputs, n_regions, tile.hi - tile.lo))
             next_head = integrate_chunk(model.tag, SCHEMES[scheme], float(model.time_unit_ms), tile.state,
                                         tile.history, head, step0, n_steps, dt_ms, edges,
                                         tile.global_params, tile.node_params, tile.rng_state, noise_slot,

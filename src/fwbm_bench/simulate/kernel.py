@@ -20,6 +20,7 @@ from fwbm_bench.simulate.network_step import network_output_rows, network_step, 
 from fwbm_bench.simulate.primitives import (
     EULER,
     HEUN,
+    aligned_empty,
     clip,
     external_input,
     gather_level,
@@ -90,10 +91,11 @@ def integrate_chunk(tag, scheme, time_unit_ms, state, history, head, step0, n_st
     level_ptr, source, delay, edge_weight = edges
     n_levels = level_ptr.shape[0]
     block_steps = 1 << (n_levels - 1)
-    block = np.empty((n_coupled, n_regions, block_steps * batch))
-    coupling = np.empty((n_coupled, n_regions, batch))
-    values = np.empty((n_coupled, n_regions, batch))
-    ext = np.zeros((n_regions, batch))
+    block = aligned_empty((n_coupled, n_regions, block_steps * batch), np.float64)
+    coupling = aligned_empty((n_coupled, n_regions, batch), np.float64)
+    values = aligned_empty((n_coupled, n_regions, batch), np.float64)
+    ext = aligned_empty((n_regions, batch), np.float64)
+    ext[:, :] = 0.0
     x = np.empty(n_state)
     predicted = np.empty(n_state)
     drift = np.empty(n_state)

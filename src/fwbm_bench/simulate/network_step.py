@@ -22,7 +22,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.base import node_drift_batch, node_drift_observe_batch
-from fwbm_bench.simulate.primitives import HEUN, clip
+from fwbm_bench.simulate.primitives import HEUN, aligned_empty, clip
 
 MIN_ROW_WIDTH = 128  # innermost trip count that keeps LLVM's vector loop in use (see regions_per_row)
 
@@ -54,8 +54,9 @@ def network_work(n_state, n_regions, batch, lower, upper, global_params):
     the bounds broadcast over the batch, params_by_column (P, k B): the parameters repeated for
     each of the k regions of a row, :func:`regions_per_row`).
     """
-    low = np.empty((n_state, n_regions, batch))
-    high = np.empty((n_state, n_regions, batch))
+    shape = (n_state, n_regions, batch)
+    low = aligned_empty(shape, np.float64)
+    high = aligned_empty(shape, np.float64)
     for v in range(n_state):
         for i in range(n_regions):
             for b in range(batch):
@@ -63,14 +64,13 @@ def network_work(n_state, n_regions, batch, lower, upper, global_params):
                 high[v, i, b] = upper[v, i]
     row_regions = regions_per_row(n_regions, batch)
     n_params = global_params.shape[0]
-    params_by_column = np.empty((n_params, row_regions * batch))
+    params_by_column = aligned_empty((n_params, row_regions * batch), np.float64)
     for p in range(n_params):
         for i in range(row_regions):
             for b in range(batch):
                 params_by_column[p, i * batch + b] = global_params[p, b]
-    return (np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)),
-            np.empty((n_state, n_regions, batch)), np.empty((n_state, n_regions, batch)), low, high,
-            params_by_column)
+    return (aligned_empty(shape, np.float64), aligned_empty(shape, np.float64), aligned_empty(shape, np.float64),
+            aligned_empty(shape, np.float64), low, high, params_by_column)
 
 
 @njit(inline="always")

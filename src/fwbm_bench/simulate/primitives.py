@@ -24,6 +24,24 @@ import numpy as np
 from fwbm_bench._numba import njit
 
 EULER, HEUN = 0, 1  # integration schemes (simulate.integrator.SCHEMES)
+CACHE_LINE_BYTES = 64
+
+
+@njit
+def aligned_empty(shape, dtype):
+    """An uninitialised C-contiguous array of ``shape`` and ``dtype`` whose data start on a cache line.
+
+    numba aligns its arrays to 32 bytes and NumPy its own to 16, so a 64-byte (8-double) vector
+    load from them spans two cache lines in half or more of the cases; the delayed coupling,
+    mostly such loads, took 14-18 % longer at batch 16 (docs/performance.md, session 12).
+    Over-allocates by :data:`CACHE_LINE_BYTES` elements and returns the aligned part.
+    """
+    size = 1
+    for extent in shape:
+        size *= extent
+    raw = np.empty(size + CACHE_LINE_BYTES, dtype)
+    start = (-raw.ctypes.data % CACHE_LINE_BYTES) // raw.itemsize
+    return raw[start:start + size].reshape(shape)
 
 
 @njit

@@ -29,6 +29,7 @@ import numpy as np
 
 from fwbm_bench._numba import njit
 from fwbm_bench.models.vector_math import cos_sin_of_turns, log
+from fwbm_bench.simulate.primitives import aligned_empty
 
 _SPLITMIX_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _SPLITMIX_M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -93,10 +94,10 @@ def step_normal_work(n_noise, n_regions, batch):
     memory flat, as draws 0 .. P - 1 (P B,) and the rest; radius_bits, angle_bits (P B,) uint64),
     M = n_noise N draws and P = ceil(M / 2) pairs per step; draw m of element b at m B + b, pair
     p's outputs at p B + b. (Views made once: a reshape in the step costs a runtime call per array.)"""
-    flat = np.empty(n_noise * n_regions * batch)
+    flat = aligned_empty((n_noise * n_regions * batch,), np.float64)
     size = (n_noise * n_regions + 1) // 2 * batch
-    return (flat.reshape((n_noise, n_regions, batch)), flat[:size], flat[size:], np.empty(size, dtype=np.uint64),
-            np.empty(size, dtype=np.uint64))
+    return (flat.reshape((n_noise, n_regions, batch)), flat[:size], flat[size:], aligned_empty((size,), np.uint64),
+            aligned_empty((size,), np.uint64))
 
 
 @njit(inline="always")
