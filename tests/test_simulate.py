@@ -61,6 +61,19 @@ def test_dense_network_is_bit_identical_alone_in_a_batch_in_tiles_and_in_chunks(
     np.testing.assert_array_equal(tiled, batch)
 
 
+def test_batch_tiles_cover_the_batch_in_whole_cache_lines_for_the_simd_path():
+    """3 MB tiles of 160 kB per element hold 18 elements: the SIMD path rounds that down to 16 (two
+    64-byte lines per step and region); fewer than 8 and the per-element path's tiles stay as they are."""
+    from fwbm_bench.simulate.integrator import VECTORISED_HISTORY_TILE_BYTES, _tile_bounds
+
+    assert VECTORISED_HISTORY_TILE_BYTES // 160_000 == 18
+    assert _tile_bounds(40, 160_000, vectorised=True) == [(0, 16), (16, 32), (32, 40)]
+    assert _tile_bounds(16, 160_000, vectorised=True) == [(0, 16)]
+    assert _tile_bounds(18, 160_000, vectorised=True) == [(0, 18)]  # one tile: nothing to round
+    assert _tile_bounds(8, 1_000_000, vectorised=True) == [(0, 3), (3, 6), (6, 8)]  # under a line: as is
+    assert _tile_bounds(20, 160_000) == [(0, 9), (9, 18), (18, 20)]  # 1.5 MB, per-element path: not rounded
+
+
 @pytest.mark.parametrize("scheme", ["euler", "heun"])
 @pytest.mark.parametrize("model", [ReducedWongWangEI, StuartLandau], ids=lambda m: m.name)
 @pytest.mark.parametrize("seeds", [[3], [8, 3, 5], list(range(45))], ids=["single", "batch", "rows"])
