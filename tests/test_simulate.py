@@ -61,6 +61,24 @@ def test_dense_network_is_bit_identical_alone_in_a_batch_in_tiles_and_in_chunks(
     np.testing.assert_array_equal(tiled, batch)
 
 
+@pytest.mark.parametrize(("shape", "dtype"), [((3, 80, 16), np.float64), ((7,), np.uint64), ((0, 5), np.float64),
+                                             ((1, 80, 250, 16), np.float64)])
+def test_time_loop_arrays_start_on_a_cache_line(shape, dtype):
+    """numba's own arrays are 32-byte aligned and NumPy's 16: aligned_empty gives 64 (and
+    the integrator's tile copies keep the values)."""
+    from fwbm_bench.simulate.integrator import _aligned_copy
+    from fwbm_bench.simulate.primitives import CACHE_LINE_BYTES, aligned_empty
+
+    for _ in range(4):  # successive allocations land at different offsets
+        array = aligned_empty(shape, dtype)
+        assert array.shape == shape and array.dtype == dtype and array.flags.c_contiguous
+        assert array.ctypes.data % CACHE_LINE_BYTES == 0
+    values = np.arange(np.prod(shape), dtype=dtype).reshape(shape)
+    copy = _aligned_copy(values[..., :])
+    assert copy.ctypes.data % CACHE_LINE_BYTES == 0
+    np.testing.assert_array_equal(copy, values)
+
+
 def test_batch_tiles_cover_the_batch_in_whole_cache_lines_for_the_simd_path():
     """3 MB tiles of 160 kB per element hold 18 elements: the SIMD path rounds that down to 16 (two
     64-byte lines per step and region); fewer than 8 and the per-element path's tiles stay as they are."""
