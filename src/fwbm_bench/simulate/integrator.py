@@ -30,6 +30,7 @@ state, and logs progress.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ from fwbm_bench.errors import ConfigError, SimulationError
 from fwbm_bench.simulate.external import simulate_external
 from fwbm_bench.simulate.kernel import EULER, HEUN, integrate_chunk
 from fwbm_bench.simulate.network_step import network_work
-from fwbm_bench.simulate.primitives import aligned_empty
+from fwbm_bench.simulate.primitives import CACHE_LINE_BYTES, aligned_empty
 from fwbm_bench.simulate.random import fill_normals, seed_streams
 
 log = logging.getLogger("fwbm_bench.simulate")
@@ -60,7 +61,8 @@ SCHEMES = {"euler": EULER, "heun": HEUN}
 #: the largest delay buffer a simulation may ask for: more means implausible delays (lengths in
 #: the wrong units, a near-zero conduction speed), better refused than failing inside NumPy
 MAX_HISTORY_BYTES = 2 * 2**30
-DOUBLES_PER_LINE = 8  # float64 values per 64-byte cache line
+FLOAT_BYTES = np.dtype(np.float64).itemsize
+DOUBLES_PER_LINE = CACHE_LINE_BYTES // FLOAT_BYTES
 
 
 class _BatchTile:
@@ -237,7 +239,9 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     if initial_state is not None:
         state = _checked_initial_state(initial_state, state.shape, label)
     n_slots = int(delays[weights != 0].max(initial=0)) + 1
-    history_bytes = 8 * len(model.coupling_variables) * n_regions * 2 * n_slots * batch
+    history_shape = (len(model.coupling_variables), n_regions, 2 * n_slots)  # and the batch axis, per tile
+    history_bytes_per_element = FLOAT_BYTES * math.prod(history_shape)  # Python ints: no overflow
+    history_bytes = history_bytes_per_element * batch
     if history_bytes > MAX_HISTORY_BYTES:
         longest = float(lengths[weights != 0].max())
         raise SimulationError(
@@ -246,7 +250,6 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
             f"{MAX_HISTORY_BYTES / 2**30:g} GiB); check simulation.conduction_speed_m_per_s and that tract "
             f"lengths are in mm")
     edges = _edges_by_delay_class(weights, delays)
-    history_shape = (len(model.coupling_variables), n_regions, 2 * n_slots)  # and the batch axis, per tile
     coupling_indices = np.array([model.state_variables.index(v) for v in model.coupling_variables]
                                 if not model.exports_coupling else [], dtype=np.int64)
 
@@ -279,7 +282,7 @@ def simulate(model, weights, tract_lengths_mm, params: dict, *, duration_ms: flo
     n_outputs = len(model.output_variables)
     tiles = [_BatchTile(lo, hi, history_shape, state, global_params, node_params, rng_state, noise_amplitude,
                         colored, amplitudes)
-             for lo, hi in _tile_bounds(batch, 8 * int(np.prod(history_shape)), model.has_batch_form)]
+             for lo, hi in _tile_bounds(batch, history_bytes_per_element, model.has_batch_form)]
     if model.has_batch_form:
         for tile in tiles:
             tile.network_work = network_work(len(model.state_variables), n_regions, tile.hi - tile.lo,
